@@ -1,0 +1,57 @@
+// Show a queued hazard command at once, offline: a display-only guess of its effect that the
+// server's version replaces on the next pull. The server owns the rules; nothing here decides one.
+
+const effects = {
+  'hazard.report': (_, args, cmd, user) => ({
+    id: cmd.entity_id,
+    enterprise_id: user.enterprise_id ?? null,
+    title: args.title,
+    description: args.description ?? '',
+    location: args.location ?? '',
+    category: args.category ?? null,
+    criterion: args.criterion ?? null,
+    severity: args.severity,
+    status: 'reported',
+    photos: args.photos ?? [],
+    reported_by: user.id,
+    captured_at: cmd.captured_at,
+    received_at: null,
+    assignee_id: null,
+    due_date: null,
+    plan: null,
+    rectification: null,
+    verification: null,
+    history: [],
+  }),
+  'hazard.assign': (h, args) => ({
+    ...h,
+    status: 'assigned',
+    assignee_id: args.assignee_id,
+    due_date: args.due_date,
+    plan: args.plan ?? h.plan,
+  }),
+  'hazard.rectify': (h, args, cmd, user) => ({
+    ...h,
+    status: 'rectified',
+    rectification: { note: args.note, photos: args.photos ?? [], by: user.id, at: cmd.captured_at },
+  }),
+  'hazard.verify': (h, args, cmd, user) => ({
+    ...h,
+    status: args.accepted ? 'closed' : 'assigned',
+    verification: { accepted: !!args.accepted, note: args.note ?? '', by: user.id, at: cmd.captured_at },
+  }),
+  'hazard.dismiss': (h) => ({ ...h, status: 'dismissed' }),
+};
+
+/** Return the hazard as it will look once `command` (queued by `user`) is applied; null if unknown. */
+export function applyHazardCommand(hazard, command, user) {
+  const effect = effects[command.type];
+  if (!effect) return hazard;
+  if (!hazard && command.type !== 'hazard.report') return null;
+  const next = effect(hazard, command.args ?? {}, command, user);
+  const entry = { type: command.type, by: user.id, at: command.captured_at, received_at: null, pending: true };
+  if (command.type === 'hazard.dismiss') entry.reason = command.args?.reason;
+  return { ...next, history: [...(next.history ?? []), entry] };
+}
+
+export const HAZARD_COMMAND_TYPES = Object.keys(effects);

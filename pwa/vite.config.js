@@ -1,0 +1,47 @@
+// Build config: Vue SFCs, the PWA manifest + injectManifest service worker, the dev proxy and Vitest.
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import { VitePWA } from 'vite-plugin-pwa';
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.js',
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['icons/*.png'],
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,woff2}'],
+      },
+      manifest: {
+        name: '安全台账 · 隐患随手拍',
+        short_name: '安全台账',
+        description: '企业安全隐患随手拍、整改与验收（离线可用）',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#1677ff',
+        background_color: '#f7f8fa',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      devOptions: { enabled: false, type: 'module' },
+    }),
+  ],
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:5000' },
+  },
+  test: {
+    environment: 'node',
+    setupFiles: ['tests/setup.js'],
+    include: ['tests/**/*.test.js'],
+  },
+});
