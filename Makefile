@@ -1,0 +1,61 @@
+# Two commands: `make run` serves the app with demo data, `make test` runs every test. `make help` lists the rest.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 5000
+STAMPS := .make-stamps
+PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.js -type f 2>/dev/null)
+export FLASK_APP := wsgi
+
+.PHONY: help run test test-py test-pwa e2e lint bench migrate seed install pwa clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(STAMPS)/venv: pyproject.toml constraints.txt
+	@mkdir -p $(STAMPS)
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	@touch $@
+
+$(STAMPS)/npm: pwa/package.json pwa/package-lock.json
+	@mkdir -p $(STAMPS)
+	cd pwa && npm ci --no-audit --no-fund
+	@touch $@
+
+pwa/dist/index.html: $(STAMPS)/npm $(PWA_SOURCES)
+	cd pwa && npm run build
+
+install: $(STAMPS)/venv $(STAMPS)/npm ## Install Python and npm dependencies (pinned)
+
+pwa: pwa/dist/index.html ## Build the PWA
+
+migrate: $(STAMPS)/venv ## Apply database migrations
+	.venv/bin/flask db upgrade
+
+seed: migrate ## Seed demo data into an empty database
+	.venv/bin/flask seed-demo
+
+run: install pwa seed ## Set up everything and serve on http://127.0.0.1:$(PORT)
+	.venv/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+
+test: install pwa test-pwa test-py ## Run every test (PWA unit, Python unit/API, e2e in Chromium)
+
+test-py: $(STAMPS)/venv
+	$(PY) -m pytest -q
+
+test-pwa: $(STAMPS)/npm
+	cd pwa && npm test
+
+e2e: install pwa ## Run only the browser tests
+	$(PY) -m pytest -q tests/e2e
+
+lint: $(STAMPS)/venv ## Check style
+	.venv/bin/ruff check backend sync tests scripts wsgi.py
+	.venv/bin/ruff format --check backend sync tests scripts wsgi.py
+
+bench: install ## Print push/pull throughput on SQLite and PostgreSQL
+	$(PY) scripts/bench.py
+
+clean: ## Remove the built PWA and install stamps (keeps instance/)
+	rm -rf $(STAMPS) pwa/dist

@@ -1,0 +1,62 @@
+"""The Flask application: create_app builds it from a Config."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_compress import Compress
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import models  # noqa: F401  (registers the tables on the shared metadata)
+from .api import auth, health, sync
+from .api.errors import register_error_handlers
+from .blob_setup import init_blobs
+from .cli import register_cli
+from .config import ROOT, Config
+from .extensions import api, db, migrate
+from .jwt_setup import init_jwt
+from .sync_setup import init_sync
+from .web import init_web
+
+API_BLUEPRINTS = (health.blp, auth.blp, sync.blp)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app: config, extensions, sync engine, API blueprints, errors, PWA, CLI."""
+    config = config or Config()
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
+    app.config.from_object(config)
+    app.json.ensure_ascii = False
+    logging.basicConfig(level=logging.INFO)
+    if app.config.get("PROXY_COUNT"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]))
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    init_jwt(app)
+    api.init_app(app)
+    init_sync(app)
+    init_blobs(app)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+    Compress(app)
+    init_web(app)
+    register_cli(app)
+    with app.app_context():
+        _sqlite_pragmas(db.engine)
+    return app
+
+
+def _sqlite_pragmas(engine) -> None:
+    """WAL lets readers pull while a push writes; foreign keys on like every other database."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(connection, _record):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,54 @@
+"""Auth calls of protocol.md: login, refresh, logout, me."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_jwt_extended import current_user, get_jwt, jwt_required
+from flask_smorest import Blueprint
+
+from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
+from ..sessions import authenticate, is_throttled, open_session, revoke, rotate
+from .errors import ApiError
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
+
+
+@blp.route("/auth/login", methods=["POST"])
+@blp.arguments(LoginBody)
+@blp.response(200, LoginOut)
+def login(body):
+    """Sign in with username and password; get access and refresh tokens."""
+    address = request.remote_addr or "unknown"
+    if is_throttled(body["username"], address):
+        raise ApiError(429, "too_many_attempts")
+    user = authenticate(body["username"], body["password"], address)
+    if user is None:
+        raise ApiError(401, "bad_credentials")
+    return {**open_session(user), "user": user.to_public()}
+
+
+@blp.route("/auth/refresh", methods=["POST"])
+@jwt_required(refresh=True)
+@blp.response(200, TokensOut)
+def refresh():
+    """Spend a refresh token for a new access and refresh token."""
+    tokens = rotate(current_user, get_jwt())
+    if tokens is None:
+        raise ApiError(401, "unauthorized")
+    return tokens
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@jwt_required()
+@blp.response(204)
+def logout():
+    """End this sign-in: its refresh token stops working."""
+    revoke(get_jwt()["sid"], "logout")
+
+
+@blp.route("/me", methods=["GET"])
+@jwt_required()
+@blp.response(200, UserOut)
+def me():
+    """Return the signed-in user."""
+    return current_user.to_public()

@@ -1,0 +1,73 @@
+"""JSON errors with stable codes for every failure under /api: never an HTML page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from sync import SyncError
+
+from ..messages import localize
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "malformed",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media",
+    422: "invalid",
+    429: "too_many_attempts",
+}
+
+
+class ApiError(Exception):
+    """An error a view raises: status, stable code, optional message and extra fields."""
+
+    def __init__(self, status: int, code: str, message=None, **extra):
+        super().__init__(code)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def error_response(status: int, code: str, message=None, **extra):
+    """Build the {code, message, ...} answer."""
+    body = {"code": code, "message": localize(message, code), **extra}
+    return jsonify(body), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer errors as JSON under /api; leave the PWA's pages to the PWA."""
+
+    @app.errorhandler(ApiError)
+    def on_api_error(error: ApiError):
+        return error_response(error.status, error.code, error.message, **error.extra)
+
+    @app.errorhandler(SyncError)
+    def on_sync_error(error: SyncError):
+        return error_response(error.status, error.code, error.message, **error.extra)
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(error: HTTPException):
+        if not request.path.startswith("/api"):
+            return error
+        status = error.code or 500
+        code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "malformed")
+        extra = {}
+        messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+        if status == 422 and messages:
+            # webargs puts field errors under their location ("json", "query"); flatten them.
+            extra["fields"] = {k: v for loc in messages.values() for k, v in loc.items()}
+            status = 400
+        return error_response(status, code, **extra)
+
+    @app.errorhandler(Exception)
+    def on_unexpected(error: Exception):
+        log.exception("unhandled error on %s", request.path)
+        if not request.path.startswith("/api"):
+            return "Internal Server Error", 500
+        return error_response(500, "internal_error")

@@ -1,0 +1,55 @@
+"""Push and pull of protocol.md: parse the request, hand it to the sync engine, localise outcomes."""
+
+from __future__ import annotations
+
+import json
+
+from flask import jsonify, request
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint
+
+from ..extensions import db
+from ..messages import localize
+from ..sync_setup import actor_of, sync_engine
+from .errors import ApiError
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push commands, pull changes")
+
+# Bodies past this are not even read; between 2 MiB and this, well-formed ones get 413, others 400.
+READ_LIMIT = 8 * 1024 * 1024
+
+
+@blp.route("/push", methods=["POST"])
+@jwt_required()
+def push():
+    """Apply commands in seq order, once each; answer each command's outcome."""
+    size = request.content_length
+    if size is not None and size > READ_LIMIT:
+        raise ApiError(413, "too_large")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "malformed", fields={"_body": ["must be JSON"]}) from None
+    answer = sync_engine().push(db.session, actor_of(current_user), body, len(raw))
+    for outcome in answer["outcomes"]:
+        if "message" in outcome:
+            outcome["message"] = localize(outcome["message"])
+    return jsonify(answer)
+
+
+@blp.route("/pull", methods=["GET"])
+@jwt_required()
+def pull():
+    """Return changes since the cursor that the user may see, a page at a time."""
+    limit = request.args.get("limit")
+    if limit is not None and not limit.isdigit():
+        raise ApiError(400, "invalid", fields={"limit": ["must be an integer 1..1000"]})
+    page = sync_engine().pull(
+        db.session,
+        actor_of(current_user),
+        request.args.get("cursor") or None,
+        int(limit) if limit is not None else None,
+        request.args.get("client_id") or None,
+    )
+    return jsonify(page)

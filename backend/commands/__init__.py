@@ -1,0 +1,1 @@
+"""Command handlers, one module per record type, registered into the sync engine."""

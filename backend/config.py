@@ -1,0 +1,87 @@
+"""Configuration from the environment, with an embedded default that needs no server."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    """Return the folder for the embedded default's database, blobs and generated secrets."""
+    return Path(os.environ.get("INSTANCE_PATH", ROOT / "instance")).resolve()
+
+
+def generated_secrets(folder: Path) -> dict[str, str]:
+    """Return secrets kept in instance/secrets.json, creating them on first run."""
+    path = folder / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {"SECRET_KEY": secrets.token_urlsafe(48), "JWT_SECRET_KEY": secrets.token_urlsafe(48)}
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(values))
+    temp.chmod(0o600)
+    temp.replace(path)
+    return values
+
+
+class Config:
+    """Settings read once at app creation; every one can come from the environment."""
+
+    def __init__(self) -> None:
+        folder = instance_path()
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = generated_secrets(folder)
+        self.INSTANCE_PATH = str(folder)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or kept["SECRET_KEY"]
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or kept["JWT_SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'app.db'}"
+        self.BLOB_DIR = os.environ.get("BLOB_DIR") or str(folder / "blobs")
+        self.DEMO_DATA = os.environ.get("DEMO_DATA", "1") not in ("0", "false", "no", "off")
+        self.PWA_DIST = os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist")
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
+            seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", 15 * 60))
+        )
+        self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(
+            seconds=int(os.environ.get("REFRESH_TOKEN_SECONDS", 30 * 24 * 3600))
+        )
+        self.JWT_TOKEN_LOCATION = ["headers"]
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        # Large enough for a resumable blob chunk; push and blob views enforce their own limits.
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+        self.API_TITLE = "安全台账 sync API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "/docs"
+        self.OPENAPI_SWAGGER_UI_URL = os.environ.get(
+            "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+        )
+        self.JSON_AS_ASCII = False
+
+
+def engine_options(url: str) -> dict:
+    """Return engine options suited to the database: a long busy timeout for SQLite's one writer."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+class TestConfig(Config):
+    """Settings for tests: a given database and instance folder, no demo data."""
+
+    def __init__(self, database_url: str, folder: Path) -> None:
+        os.environ["INSTANCE_PATH"] = str(folder)
+        super().__init__()
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(database_url)
+        self.BLOB_DIR = str(folder / "blobs")
+        self.DEMO_DATA = False

@@ -1,0 +1,14 @@
+"""Extension objects, created unbound and attached to an app in create_app."""
+
+from flask_jwt_extended import JWTManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+
+from sync import metadata
+
+# The sync engine's tables share this MetaData, so one migration history covers them all.
+db = SQLAlchemy(metadata=metadata)
+migrate = Migrate()
+jwt = JWTManager()
+api = Api()

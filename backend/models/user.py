@@ -1,0 +1,48 @@
+"""A person who signs in: role, enterprise, employment type, hashed password."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .enterprise import enterprise_scope
+from .types import UtcDateTime, utcnow
+
+BUREAU_SCOPE = "bureau"
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    entity = "user"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    employment_type: Mapped[str] = mapped_column(String(16), default="own")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @property
+    def scope(self) -> str:
+        """Name the sync scope this user's record is visible in."""
+        return enterprise_scope(self.enterprise_id) if self.enterprise_id else BUREAU_SCOPE
+
+    def to_public(self) -> dict:
+        """Return the user object of the auth answers."""
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "enterprise_id": self.enterprise_id,
+        }
+
+    def to_data(self) -> dict:
+        """Return the synced whole state (colleague lists for pickers): never the password hash."""
+        return {**self.to_public(), "employment_type": self.employment_type, "active": self.active}

@@ -1,0 +1,1 @@
+"""Pure domain rules: standard library only, testable without an app."""

@@ -1,0 +1,66 @@
+"""Argument schemas of the hazard commands (protocol.md, "Commands for hazards")."""
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from ..rules.hazard_rules import SEVERITIES
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="must be a lowercase hex SHA-256")
+MAX_PHOTOS = 20
+
+
+def text(max_length: int, required: bool = True) -> fields.String:
+    """A trimmed-meaningful string field with a length limit."""
+    rules = [validate.Length(min=1 if required else 0, max=max_length)]
+    return fields.String(required=required, validate=rules, allow_none=not required)
+
+
+def photos(minimum: int) -> fields.List:
+    """A list of photo hashes."""
+    return fields.List(
+        fields.String(validate=SHA256),
+        load_default=list,
+        validate=validate.Length(min=minimum, max=MAX_PHOTOS),
+    )
+
+
+class ArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ReportArgs(ArgsSchema):
+    title = text(200)
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    location = text(200)
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    category = text(64, required=False)
+    criterion = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{1,2}(\.\d{1,2}){0,2}$")
+    )
+    photos = photos(0)
+
+
+class AssignArgs(ArgsSchema):
+    assignee_id = fields.UUID(required=True)
+    due_date = fields.Date(required=True)
+    plan = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
+class RectifyArgs(ArgsSchema):
+    note = text(5000)
+    photos = photos(1)
+
+
+class VerifyArgs(ArgsSchema):
+    accepted = fields.Boolean(required=True, truthy={True}, falsy={False})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+    @validates_schema
+    def note_when_sent_back(self, data, **kwargs):
+        """Require a note saying why when the rectification is not accepted."""
+        if data.get("accepted") is False and not (data.get("note") or "").strip():
+            raise ValidationError("required when not accepted", "note")
+
+
+class DismissArgs(ArgsSchema):
+    reason = text(2000)

@@ -1,0 +1,94 @@
+"""Sign-in sessions: login throttling, token issue, refresh rotation with reuse detection, logout."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from sqlalchemy import delete, func, select
+
+from .extensions import db
+from .models import LoginAttempt, LoginSession, RefreshToken, User
+from .models.types import utcnow
+from .passwords import check_password
+
+WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+
+def is_throttled(username: str, address: str) -> bool:
+    """Tell whether recent failures for this username or address exceed the limits."""
+    since = utcnow() - WINDOW
+    by_name = db.session.scalar(
+        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at > since)
+    )
+    by_address = db.session.scalar(
+        select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at > since)
+    )
+    return by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def authenticate(username: str, password: str, address: str) -> User | None:
+    """Return the active user whose password matches, recording a failure otherwise."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    matches = check_password(user.password_hash if user else None, password)
+    if user is None or not matches or not user.active:
+        db.session.add(LoginAttempt(username=username[:64], address=address[:64], at=utcnow()))
+        db.session.commit()
+        return None
+    return user
+
+
+def forget_old_attempts() -> None:
+    """Drop failures older than the window (they no longer count)."""
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at <= utcnow() - WINDOW))
+
+
+def _tokens(user: User, session_id: str) -> dict[str, str]:
+    claims = {"sid": session_id, "role": user.role}
+    access = create_access_token(identity=user.id, additional_claims=claims)
+    refresh = create_refresh_token(identity=user.id, additional_claims=claims)
+    db.session.add(RefreshToken(jti=decode_token(refresh)["jti"], session_id=session_id))
+    return {"access_token": access, "refresh_token": refresh}
+
+
+def open_session(user: User) -> dict[str, str]:
+    """Start a sign-in session and return its first access and refresh tokens."""
+    session = LoginSession(id=str(uuid.uuid4()), user_id=user.id)
+    db.session.add(session)
+    tokens = _tokens(user, session.id)
+    forget_old_attempts()
+    db.session.commit()
+    return tokens
+
+
+def rotate(user: User, claims: dict) -> dict[str, str] | None:
+    """Spend a refresh token for a new pair; a spent one revokes the whole session (theft)."""
+    token = db.session.get(RefreshToken, claims["jti"], with_for_update=True)
+    session = db.session.get(LoginSession, claims["sid"])
+    if token is None or session is None or session.revoked_at is not None:
+        return None
+    if token.spent_at is not None:
+        session.revoked_at, session.revoked_reason = utcnow(), "refresh_reuse"
+        db.session.commit()
+        return None
+    token.spent_at = utcnow()
+    tokens = _tokens(user, session.id)
+    db.session.commit()
+    return tokens
+
+
+def revoke(session_id: str, reason: str) -> None:
+    """End a sign-in session: its access and refresh tokens stop working."""
+    session = db.session.get(LoginSession, session_id)
+    if session is not None and session.revoked_at is None:
+        session.revoked_at, session.revoked_reason = utcnow(), reason
+        db.session.commit()
+
+
+def is_revoked(claims: dict) -> bool:
+    """Tell whether a token's session has ended."""
+    session = db.session.get(LoginSession, claims.get("sid", ""))
+    return session is None or session.revoked_at is not None

@@ -1,0 +1,87 @@
+"""The sync engine: push, pull and out-of-band changes over one SQLAlchemy session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import positions, pull, store, tables
+from .push import OWNED, PushRun
+from .registry import CommandRegistry, CommandSpec, ScopePolicy
+from .types import Actor, Change, SyncError, Text
+from .wire import is_uuid, utc_now
+
+
+class SyncEngine:
+    """Protocol v1 semantics; the application registers command types and who sees which scope."""
+
+    def __init__(self, scope_policy: ScopePolicy, clock: Callable[[], datetime] = utc_now):
+        self.registry = CommandRegistry()
+        self.scope_policy = scope_policy
+        self.clock = clock
+        positions.install()
+
+    def register(self, spec: CommandSpec) -> None:
+        """Add a command type."""
+        self.registry.register(spec)
+
+    def scopes_for(self, session: Session, actor: Actor) -> set[str]:
+        """Return the scopes an actor may read."""
+        return set(self.scope_policy(session, actor))
+
+    def push(self, session: Session, actor: Actor, body: Any, body_bytes: int) -> dict[str, Any]:
+        """Apply a push in one transaction and return the answer once it is committed."""
+        run = PushRun(self.registry, session, actor, self.scopes_for(session, actor), self.clock())
+        try:
+            answer = run.run(body, body_bytes)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return answer
+
+    def pull(
+        self, session: Session, actor: Actor, cursor: str | None, limit: int | None, client_id: str | None
+    ) -> dict[str, Any]:
+        """Return one page of changes the actor may see, and the client's last seq."""
+        limit = pull.DEFAULT_LIMIT if limit is None else limit
+        if not 1 <= limit <= pull.MAX_LIMIT:
+            raise SyncError(
+                400,
+                "invalid",
+                Text("limit 必须在 1 到 1000 之间", "limit must be 1..1000"),
+                fields={"limit": ["must be between 1 and 1000"]},
+            )
+        if client_id is not None and not is_uuid(client_id):
+            raise SyncError(
+                400,
+                "invalid",
+                Text("client_id 必须是 UUID", "client_id must be a UUID"),
+                fields={"client_id": ["must be a UUID string"]},
+            )
+        last_seq = None
+        if client_id is not None:
+            row = session.execute(
+                select(tables.clients.c.user_id, tables.clients.c.last_seq).where(
+                    tables.clients.c.id == client_id.lower()
+                )
+            ).first()
+            if row is not None and row.user_id != actor.id:
+                raise SyncError(409, "client_owned_by_other_user", OWNED)
+            last_seq = row.last_seq if row else 0
+        page = pull.read_changes(session, actor, self.scopes_for(session, actor), cursor, limit)
+        page["last_seq"] = last_seq
+        return page
+
+    def record_change(self, session: Session, change: Change) -> int:
+        """Write a change made outside a push (admin screens, seeding); positioned at commit."""
+        current = store.load_entity(session, change.entity, change.id, lock=True)
+        return store.save_change(session, change, current, self.clock())
+
+    def load(self, session: Session, entity: str, entity_id: str):
+        """Return an entity's stored state, or None."""
+        return store.load_entity(session, entity, entity_id)

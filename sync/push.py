@@ -1,0 +1,214 @@
+"""Push: apply a client's commands in seq order, once each, with an outcome stored per command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import store, tables
+from .registry import CommandRegistry
+from .types import Actor, Command, CommandContext, Rejection, SyncError, Text
+from .wire import parse_push
+
+MAX_COMMANDS = 500
+MAX_BYTES = 2 * 1024 * 1024
+
+TOO_LARGE = Text("一次同步的内容过多", "Too many commands or bytes in one push")
+OWNED = Text("该客户端属于另一位用户", "This client_id belongs to another user")
+NOT_FOUND = Text("记录不存在", "No such record")
+UNKNOWN = Text("未知的操作类型", "Unknown command type")
+
+
+def claim_client(session: Session, client_id: str, user_id: str, now: datetime) -> int:
+    """Lock the client's row (creating it for its first user) and return its last seq."""
+    query = select(tables.clients).where(tables.clients.c.id == client_id).with_for_update()
+    row = session.execute(query).first()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.execute(
+                    insert(tables.clients).values(id=client_id, user_id=user_id, last_seq=0, created_at=now)
+                )
+        except IntegrityError:
+            pass
+        row = session.execute(query).first()
+    if row.user_id != user_id:
+        raise SyncError(409, "client_owned_by_other_user", OWNED)
+    return row.last_seq
+
+
+def stored_outcomes(session: Session, client_id: str, seqs: list[int]) -> dict[int, Any]:
+    """Return the stored command rows for these seqs, by seq."""
+    if not seqs:
+        return {}
+    rows = session.execute(
+        select(tables.commands).where(
+            tables.commands.c.client_id == client_id, tables.commands.c.seq.in_(seqs)
+        )
+    ).all()
+    return {row.seq: row for row in rows}
+
+
+def outcome_of(row: Any, replayed: bool = False) -> dict[str, Any]:
+    """Turn a stored command row into the outcome object of the push answer."""
+    outcome: dict[str, Any] = {
+        "seq": row.seq,
+        "id": row.id,
+        "status": row.status,
+        "entity_id": row.entity_id,
+    }
+    if row.status == "applied":
+        outcome["version"] = row.version
+    else:
+        outcome["code"] = row.code
+        outcome["message"] = row.message
+        if row.fields:
+            outcome["fields"] = row.fields
+    if replayed:
+        outcome["replayed"] = True
+    return outcome
+
+
+class PushRun:
+    """One push request: checks, then commands applied in order inside the caller's transaction."""
+
+    def __init__(
+        self, registry: CommandRegistry, session: Session, actor: Actor, scopes: set[str], now: datetime
+    ):
+        self.registry = registry
+        self.session = session
+        self.actor = actor
+        self.scopes = scopes
+        self.now = now
+
+    def run(self, body: Any, body_bytes: int) -> dict[str, Any]:
+        """Check the push as a whole, then apply each new command; return the answer."""
+        client_id, sent_at, commands = parse_push(body)
+        if body_bytes > MAX_BYTES or len(commands) > MAX_COMMANDS:
+            raise SyncError(413, "too_large", TOO_LARGE, max_commands=MAX_COMMANDS, max_bytes=MAX_BYTES)
+        last_seq = claim_client(self.session, client_id, self.actor.id, self.now)
+        old = [c for c in commands if c.seq <= last_seq]
+        stored = stored_outcomes(self.session, client_id, [c.seq for c in old])
+        for command in old:
+            row = stored.get(command.seq)
+            if row is None or row.id != command.id:
+                raise SyncError(
+                    409,
+                    "seq_mismatch",
+                    Text("序号已被另一条命令使用", "This seq was used by another command"),
+                    seq=command.seq,
+                )
+        fresh = [c for c in commands if c.seq > last_seq]
+        expected = last_seq + 1
+        for command in fresh:
+            if command.seq != expected:
+                raise SyncError(
+                    409,
+                    "seq_gap",
+                    Text("序号不连续", "Commands are missing before this seq"),
+                    expected=expected,
+                )
+            expected += 1
+        reused = self._reused_ids(fresh)
+        if reused:
+            raise SyncError(
+                409,
+                "seq_mismatch",
+                Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
+                seq=reused,
+            )
+        offset_ms = int((self.now - sent_at).total_seconds() * 1000)
+        outcomes = [outcome_of(stored[c.seq], replayed=True) for c in old]
+        blocked = None
+        for command in fresh:
+            missing = self._missing_blobs(command)
+            if missing:
+                blocked = {"seq": command.seq, "code": "blob_missing", "missing": missing}
+                break
+            outcomes.append(self._apply(client_id, command, offset_ms))
+            last_seq = command.seq
+        self.session.execute(
+            update(tables.clients)
+            .where(tables.clients.c.id == client_id)
+            .values(last_seq=last_seq, last_push_at=self.now)
+        )
+        return {"last_seq": last_seq, "outcomes": outcomes, "blocked": blocked}
+
+    def _reused_ids(self, fresh: list[Command]) -> int | None:
+        ids = {c.id: c.seq for c in fresh}
+        if len(ids) < len(fresh):
+            return fresh[-1].seq
+        if not ids:
+            return None
+        taken = (
+            self.session.execute(select(tables.commands.c.id).where(tables.commands.c.id.in_(list(ids))))
+            .scalars()
+            .first()
+        )
+        return ids[taken] if taken else None
+
+    def _missing_blobs(self, command: Command) -> list[str]:
+        spec = self.registry.get(command.type)
+        if spec is None:
+            return []
+        return store.missing_blobs(self.session, spec.referenced_blobs(command.args))
+
+    def _apply(self, client_id: str, command: Command, offset_ms: int) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "client_id": client_id,
+            "seq": command.seq,
+            "id": command.id,
+            "user_id": self.actor.id,
+            "type": command.type,
+            "entity_id": command.entity_id,
+            "args": command.args,
+            "captured_at": command.captured_at,
+            "received_at": self.now,
+            "clock_offset_ms": offset_ms,
+        }
+        try:
+            with self.session.begin_nested():
+                record.update(self._decide(command))
+        except Rejection as rejection:
+            record.update(
+                status="rejected",
+                code=rejection.code,
+                message=rejection.message.as_dict(),
+                fields=rejection.fields,
+            )
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(tables.commands).values(**record))
+        except IntegrityError:
+            # The same command id was already used under another seq: reject, never apply twice.
+            raise SyncError(
+                409,
+                "seq_mismatch",
+                Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
+                seq=command.seq,
+            ) from None
+        return outcome_of(_Row(record))
+
+    def _decide(self, command: Command) -> dict[str, Any]:
+        spec = self.registry.get(command.type)
+        if spec is None:
+            raise Rejection("unknown_type", UNKNOWN)
+        current = store.load_entity(self.session, spec.entity, command.entity_id, lock=True)
+        if not spec.creates and (current is None or current.deleted or current.scope not in self.scopes):
+            raise Rejection("not_found", NOT_FOUND)
+        context = CommandContext(self.session, self.actor, command, self.now, current)
+        change = spec.handler(context)
+        version = store.save_change(self.session, change, current, self.now)
+        return {"status": "applied", "entity": change.entity, "version": version}
+
+
+class _Row:
+    """Attribute access over a just-written command record, shaped like a stored row."""
+
+    def __init__(self, record: dict[str, Any]):
+        self.__dict__.update({"code": None, "message": None, "fields": None, "version": None})
+        self.__dict__.update(record)

@@ -1,0 +1,113 @@
+"""Tables the sync engine owns: clients, commands with outcomes, entity states, blobs."""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Shared with the application's models so one Alembic history covers every table.
+metadata = MetaData(naming_convention=NAMING)
+
+clients = Table(
+    "sync_clients",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", String(36), nullable=False, index=True),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_push_at", DateTime(timezone=True)),
+)
+
+commands = Table(
+    "sync_commands",
+    metadata,
+    Column("client_id", String(36), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("user_id", String(36), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("entity_id", String(36), nullable=False, index=True),
+    Column("args", JSON, nullable=False),
+    Column("captured_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("clock_offset_ms", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("code", String(64)),
+    Column("message", JSON),
+    Column("fields", JSON),
+    Column("entity", String(64)),
+    Column("version", Integer),
+)
+
+# Latest state of every synced entity; `position` orders changes for pull cursors.
+entities = Table(
+    "sync_entities",
+    metadata,
+    Column("entity", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("scope", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("data", JSON, nullable=False),
+    Column("position", BigInteger, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sync_entities_scope_position", "scope", "position"),
+    Index("ix_sync_entities_position", "position"),
+)
+
+# One row: the highest position handed out. Taken under a row lock just before commit.
+counter = Table(
+    "sync_counter",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False),
+    Column("horizon", BigInteger, nullable=False, default=0),
+)
+
+blobs = Table(
+    "sync_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(32), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("uploaded_by", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Which visibility scope references a blob: a reader of that scope may fetch it.
+blob_refs = Table(
+    "sync_blob_refs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("scope", String(80), primary_key=True),
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(36), nullable=False),
+)
+
+uploads = Table(
+    "sync_uploads",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("user_id", String(36), nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
