@@ -1,0 +1,68 @@
+"""A real server in a subprocess: migrated, seeded with demo data, served by gunicorn on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """Return a port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def live_server(folder: Path, database_url: str | None = None, extra_env: dict | None = None):
+    """Yield the base URL of a migrated, demo-seeded server; stop it afterwards."""
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(folder / "instance"),
+        "DATABASE_URL": database_url or f"sqlite:///{folder / 'live.db'}",
+        "FLASK_APP": "wsgi",
+        "DEMO_DATA": "1",
+        **(extra_env or {}),
+    }
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([str(BIN / "flask"), *step], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the live server exited at start")
+        try:
+            with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the live server did not answer within 30 s")
