@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from ..extensions import db
 from ..messages import localize
+from ..schemas.sync import ErrorBody, PullAnswer, PullQuery, PushAnswer, PushBody
 from ..sync_setup import actor_of, sync_engine
 from .errors import ApiError
 
@@ -20,6 +21,12 @@ READ_LIMIT = 8 * 1024 * 1024
 
 
 @blp.route("/push", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": PushBody}}})
+@blp.alt_response(200, schema=PushAnswer, description="Each command's outcome")
+@blp.alt_response(400, schema=ErrorBody, description="malformed")
+@blp.alt_response(401, schema=ErrorBody, description="unauthorized / token_expired")
+@blp.alt_response(409, schema=ErrorBody, description="client_owned_by_other_user, seq_mismatch, seq_gap")
+@blp.alt_response(413, schema=ErrorBody, description="too_large")
 @jwt_required()
 def push():
     """Apply commands in seq order, once each; answer each command's outcome."""
@@ -39,6 +46,10 @@ def push():
 
 
 @blp.route("/pull", methods=["GET"])
+@blp.doc(parameters=[{"in": "query", "schema": PullQuery}])
+@blp.alt_response(200, schema=PullAnswer, description="A page of changes")
+@blp.alt_response(409, schema=ErrorBody, description="client_owned_by_other_user")
+@blp.alt_response(410, schema=ErrorBody, description="reset_required")
 @jwt_required()
 def pull():
     """Return changes since the cursor that the user may see, a page at a time."""
