@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
+from ..rules.roles import ENTERPRISE_FLAGS
+from ..rules.uscc import is_valid_uscc
 from .types import UtcDateTime, utcnow
 
 
@@ -22,6 +24,21 @@ class Enterprise(db.Model):
     standardisation_grade: Mapped[int | None] = mapped_column(default=None)
     address: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @validates("uscc")
+    def check_uscc(self, _key: str, value: str) -> str:
+        """Refuse a unified social credit code whose check character is wrong."""
+        if not is_valid_uscc(value):
+            raise ValueError(f"invalid unified social credit code: {value!r}")
+        return value
+
+    @validates("flags")
+    def check_flags(self, _key: str, value: list) -> list:
+        """Refuse profile flags the rules do not know."""
+        unknown = set(value or []) - set(ENTERPRISE_FLAGS)
+        if unknown:
+            raise ValueError(f"unknown enterprise flags: {sorted(unknown)}")
+        return sorted(set(value or []))
 
     @property
     def scope(self) -> str:
