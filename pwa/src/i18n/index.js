@@ -1,0 +1,35 @@
+// vue-i18n set up zh-CN first with an English option; the choice persists and also switches Vant's own texts.
+import { createI18n } from 'vue-i18n';
+import { Locale } from 'vant';
+import vantZh from 'vant/es/locale/lang/zh-CN';
+import vantEn from 'vant/es/locale/lang/en-US';
+import zhCN from './zh-CN.json';
+import en from './en.json';
+
+export const LOCALES = [
+  { code: 'zh-CN', label: '简体中文' },
+  { code: 'en', label: 'English' },
+];
+
+function savedLocale() {
+  const saved = globalThis.localStorage?.getItem('locale');
+  return LOCALES.some((l) => l.code === saved) ? saved : 'zh-CN';
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: savedLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+});
+
+/** Switch the UI language now and for the next start. */
+export function setLocale(code) {
+  i18n.global.locale.value = code;
+  localStorage.setItem('locale', code);
+  document.documentElement.lang = code;
+  if (code === 'en') Locale.use('en-US', vantEn);
+  else Locale.use('zh-CN', vantZh);
+}
+
+setLocale(savedLocale());

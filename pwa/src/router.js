@@ -1,0 +1,23 @@
+// Routes (hash history, so the service worker only ever serves index.html) and the sign-in guard.
+import { createRouter, createWebHashHistory } from 'vue-router';
+import { useSession } from './composables/useSession.js';
+import HazardListPage from './pages/HazardListPage.vue';
+
+const routes = [
+  { path: '/', component: HazardListPage, meta: { tab: true } },
+  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+  { path: '/hazards/new', component: () => import('./pages/HazardReportPage.vue'), meta: { tab: true } },
+  { path: '/hazards/:id', component: () => import('./pages/HazardDetailPage.vue') },
+  { path: '/hazards/:id/:action(assign|rectify|verify|dismiss)', component: () => import('./pages/HazardActionPage.vue') },
+  { path: '/sync', component: () => import('./pages/SyncPage.vue'), meta: { tab: true } },
+  { path: '/me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
+  { path: '/:rest(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({ history: createWebHashHistory(), routes });
+
+router.beforeEach((to) => {
+  const { signedIn } = useSession();
+  if (!to.meta.public && !signedIn.value) return { path: '/login' };
+  return true;
+});
