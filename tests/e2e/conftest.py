@@ -1,0 +1,130 @@
+"""End-to-end fixtures: the built PWA on a live, demo-seeded server, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import urllib.request
+import zlib
+from pathlib import Path
+
+import pytest
+
+from ..live_server import ROOT, live_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder as e2e."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    """The URL of a live server with demo data, serving the built PWA."""
+    if not (ROOT / "pwa" / "dist" / "index.html").exists():
+        pytest.fail("pwa/dist is not built: run `make pwa` (cd pwa && npm ci && npm run build)")
+    with live_server(tmp_path_factory.mktemp("e2e")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """Make phone-sized browser contexts (each one a separate phone); closes them afterwards."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class Api:
+    """A minimal client of the live server's API, to check what the server holds."""
+
+    def __init__(self, base: str, username: str, password: str = "demo1234"):
+        self.base = base
+        answer = self.call("POST", "/api/v1/auth/login", {"username": username, "password": password})
+        self.token = answer["access_token"]
+        self.user = answer["user"]
+
+    def call(self, method: str, path: str, body: dict | None = None):
+        """Send one request; return the decoded JSON (or the status for bodiless answers)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if getattr(self, "token", None):
+            request.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            raw = answer.read()
+            return json.loads(raw) if raw and method != "HEAD" else answer.status
+
+    def pull_all(self) -> list[dict]:
+        """Every change visible to this user, following the cursor."""
+        changes, cursor = [], None
+        while True:
+            page = self.call("GET", "/api/v1/sync/pull?limit=1000" + (f"&cursor={cursor}" if cursor else ""))
+            changes += page["changes"]
+            cursor = page["cursor"]
+            if not page["more"]:
+                return changes
+
+
+@pytest.fixture
+def api(base_url):
+    """Sign in to the API as a demo user: api('officer-a')."""
+    return lambda username: Api(base_url, username)
+
+
+def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real, decodable PNG of one colour with a diagonal stripe (stands in for a camera photo)."""
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            rows += bytes((255, 255, 255) if abs(x - y) < 4 else rgb)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
