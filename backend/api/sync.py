@@ -36,7 +36,8 @@ def push():
     raw = request.get_data(cache=False)
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: deeply nested arrays ("[[[[…") are malformed, not a server fault.
         raise ApiError(400, "malformed", fields={"_body": ["must be JSON"]}) from None
     answer = sync_engine().push(db.session, actor_of(current_user), body, len(raw))
     for outcome in answer["outcomes"]:
