@@ -8,6 +8,7 @@ held until commit, so a transaction holding a higher position always commits aft
 from __future__ import annotations
 
 from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import tables
@@ -24,19 +25,15 @@ def mark_changed(session: Session, entity: str, entity_id: str) -> None:
 
 def stamp_positions(session: Session) -> None:
     """Give every entity changed in this transaction a fresh position, in the order changed."""
+    if session.in_nested_transaction():
+        # before_commit also fires when a savepoint is released; taking the counter lock there would
+        # hold it for the rest of the push and deadlock against a writer that locked an entity first.
+        return
     pending: dict[tuple[str, str], None] = session.info.pop(PENDING_KEY, {})
     if not pending:
         return
     count = len(pending)
-    top = session.execute(
-        update(tables.counter)
-        .where(tables.counter.c.id == 1)
-        .values(position=tables.counter.c.position + count)
-        .returning(tables.counter.c.position)
-    ).scalar()
-    if top is None:
-        session.execute(insert(tables.counter).values(id=1, position=count, horizon=0))
-        top = count
+    top = _take_block(session, count)
     first = top - count + 1
     rows = [
         {"p": first + offset, "e": entity, "i": entity_id}
@@ -44,10 +41,46 @@ def stamp_positions(session: Session) -> None:
     ]
     session.execute(
         update(tables.entities)
-        .where(tables.entities.c.entity == bindparam("e"), tables.entities.c.id == bindparam("i"))
+        .where(
+            tables.entities.c.entity == bindparam("e"),
+            tables.entities.c.id == bindparam("i"),
+            # A change undone by a rolled-back savepoint left its old position: keep it.
+            tables.entities.c.position.is_(None),
+        )
         .values(position=bindparam("p")),
         rows,
     )
+
+
+def forget_pending(session: Session) -> None:
+    """Drop the marks of a transaction that rolled back, so the next one does not restamp them."""
+    if not session.in_nested_transaction():
+        session.info.pop(PENDING_KEY, None)
+
+
+def _take_block(session: Session, count: int) -> int:
+    """Advance the counter by count under its row lock and return the new top."""
+    dialect = session.connection().dialect.name
+    position = tables.counter.c.position
+    if dialect in ("postgresql", "sqlite"):
+        # An upsert: two first-ever commits racing to create the row must not fail on its key.
+        upsert = (postgresql if dialect == "postgresql" else sqlite).insert(tables.counter)
+        statement = (
+            upsert.values(id=1, position=count, horizon=0)
+            .on_conflict_do_update(index_elements=["id"], set_={"position": position + count})
+            .returning(position)
+        )
+        return session.execute(statement).scalar_one()
+    top = session.execute(
+        update(tables.counter)
+        .where(tables.counter.c.id == 1)
+        .values(position=position + count)
+        .returning(position)
+    ).scalar()
+    if top is None:
+        session.execute(insert(tables.counter).values(id=1, position=count, horizon=0))
+        top = count
+    return top
 
 
 def current_position(session: Session) -> tuple[int, int]:
@@ -64,4 +97,5 @@ def install() -> None:
     if _installed:
         return
     event.listen(Session, "before_commit", stamp_positions)
+    event.listen(Session, "after_rollback", forget_pending)
     _installed = True

@@ -90,6 +90,7 @@ class PushRun:
         client_id, sent_at, commands = parse_push(body)
         if body_bytes > MAX_BYTES or len(commands) > MAX_COMMANDS:
             raise SyncError(413, "too_large", TOO_LARGE, max_commands=MAX_COMMANDS, max_bytes=MAX_BYTES)
+        store.begin_writes(self.session)
         last_seq = claim_client(self.session, client_id, self.actor.id, self.now)
         old = [c for c in commands if c.seq <= last_seq]
         stored = stored_outcomes(self.session, client_id, [c.seq for c in old])
@@ -103,6 +104,15 @@ class PushRun:
                     seq=command.seq,
                 )
         fresh = [c for c in commands if c.seq > last_seq]
+        # A command id reused under a new seq is a seq_mismatch, which the protocol answers before seq_gap.
+        reused = self._reused_ids(fresh)
+        if reused:
+            raise SyncError(
+                409,
+                "seq_mismatch",
+                Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
+                seq=reused,
+            )
         expected = last_seq + 1
         for command in fresh:
             if command.seq != expected:
@@ -113,14 +123,6 @@ class PushRun:
                     expected=expected,
                 )
             expected += 1
-        reused = self._reused_ids(fresh)
-        if reused:
-            raise SyncError(
-                409,
-                "seq_mismatch",
-                Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
-                seq=reused,
-            )
         offset_ms = int((self.now - sent_at).total_seconds() * 1000)
         outcomes = [outcome_of(stored[c.seq], replayed=True) for c in old]
         blocked = None
@@ -139,9 +141,11 @@ class PushRun:
         return {"last_seq": last_seq, "outcomes": outcomes, "blocked": blocked}
 
     def _reused_ids(self, fresh: list[Command]) -> int | None:
-        ids = {c.id: c.seq for c in fresh}
-        if len(ids) < len(fresh):
-            return fresh[-1].seq
+        ids: dict[str, int] = {}
+        for command in fresh:
+            if command.id in ids:
+                return command.seq
+            ids[command.id] = command.seq
         if not ids:
             return None
         taken = (

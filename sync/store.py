@@ -34,6 +34,8 @@ def save_change(session: Session, change: Change, current: EntityState | None, n
         "deleted": change.deleted,
         "data": change.data,
         "updated_at": now,
+        # Unpositioned until commit, when stamp_positions gives it a fresh one.
+        "position": None,
     }
     if current is None:
         session.execute(insert(tables.entities).values(entity=change.entity, id=change.id, **values))
@@ -76,3 +78,18 @@ def missing_blobs(session: Session, shas: list[str]) -> list[str]:
         session.execute(select(tables.blobs.c.sha256).where(tables.blobs.c.sha256.in_(shas))).scalars()
     )
     return [sha for sha in shas if sha not in held]
+
+
+def begin_writes(session: Session) -> None:
+    """Open a real transaction on SQLite before the push's savepoints.
+
+    pysqlite defers BEGIN to the first INSERT or UPDATE, so a SAVEPOINT sent before that runs outside any
+    transaction and its RELEASE commits: a push failing half-way would keep its first commands, unpositioned.
+    BEGIN IMMEDIATE also takes the write lock up front, so concurrent pushes wait instead of failing.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if not getattr(driver, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from .types import Command, SyncError, Text
 
 UUID_TEXT = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+# Stored in a String(64) column: anything else is malformed, not an unknown type the DB cannot hold.
+COMMAND_TYPE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 def utc_now() -> datetime:
@@ -29,7 +32,7 @@ def format_time(value: datetime | None) -> str | None:
 
 def parse_time(value: Any) -> datetime | None:
     """Parse an RFC 3339 string into aware UTC, or None when it is not one."""
-    if not isinstance(value, str) or not RFC3339.match(value):
+    if not isinstance(value, str) or not RFC3339.fullmatch(value):
         return None
     text = value.replace("z", "Z").replace("t", "T")
     frac = re.search(r"\.(\d+)", text)
@@ -37,13 +40,13 @@ def parse_time(value: Any) -> datetime | None:
         text = text.replace(frac.group(0), "." + frac.group(1)[:6])
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # year 1 or 9999 shifted out of range by its offset
         return None
 
 
 def is_uuid(value: Any) -> bool:
     """Tell whether a value is a UUID in its canonical text form."""
-    return isinstance(value, str) and bool(UUID_TEXT.match(value))
+    return isinstance(value, str) and bool(UUID_TEXT.fullmatch(value))
 
 
 def as_utc(value: datetime) -> datetime:
@@ -89,7 +92,7 @@ def parse_push(body: Any) -> tuple[str, datetime, list[Command]]:
                 break
     if errors:
         raise _malformed(errors)
-    return client_id, sent_at, commands
+    return client_id.lower(), sent_at, commands
 
 
 def _parse_command(item: Any, where: str, errors: dict[str, list[str]]) -> Command | None:
@@ -102,8 +105,8 @@ def _parse_command(item: Any, where: str, errors: dict[str, list[str]]) -> Comma
         problems.append("seq must be a positive integer")
     if not is_uuid(item.get("id")):
         problems.append("id must be a UUID string")
-    if not isinstance(item.get("type"), str) or not item.get("type"):
-        problems.append("type must be a non-empty string")
+    if not isinstance(item.get("type"), str) or not COMMAND_TYPE.fullmatch(item["type"]):
+        problems.append("type must be 1..64 letters, digits or . _ : -")
     if not is_uuid(item.get("entity_id")):
         problems.append("entity_id must be a UUID string")
     captured_at = parse_time(item.get("captured_at"))
@@ -111,6 +114,8 @@ def _parse_command(item: Any, where: str, errors: dict[str, list[str]]) -> Comma
         problems.append("captured_at must be an RFC 3339 time")
     if not isinstance(item.get("args"), dict):
         problems.append("args must be an object")
+    elif not _is_strict_json(item["args"]):
+        problems.append("args must be JSON without NaN or Infinity")
     if problems:
         errors[where] = problems
         return None
@@ -122,3 +127,11 @@ def _parse_command(item: Any, where: str, errors: dict[str, list[str]]) -> Comma
         captured_at=captured_at,
         args=item["args"],
     )
+
+
+def _is_strict_json(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return True
