@@ -2,10 +2,14 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
+import Components from 'unplugin-vue-components/vite';
+import { VantResolver } from '@vant/auto-import-resolver';
 
 export default defineConfig({
   plugins: [
     vue(),
+    // Vant components are imported where used (with their CSS), so the phone downloads only what we use.
+    Components({ resolvers: [VantResolver()], dts: false }),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

@@ -1,7 +1,10 @@
 // Start the app: read the session from IndexedDB first (so offline starts signed in), then mount and sync.
 import { createApp } from 'vue';
-import Vant, { showConfirmDialog, showNotify } from 'vant';
-import 'vant/lib/index.css';
+import { showConfirmDialog, showNotify } from 'vant';
+import 'vant/es/toast/style';
+import 'vant/es/dialog/style';
+import 'vant/es/notify/style';
+import 'vant/es/image-preview/style';
 import { registerSW } from 'virtual:pwa-register';
 import App from './App.vue';
 import { router } from './router.js';
@@ -26,7 +29,7 @@ function promptForUpdates() {
 async function start() {
   await initSession();
   const app = createApp(App);
-  app.use(Vant).use(i18n).use(router);
+  app.use(i18n).use(router);
   await router.isReady().catch(() => {});
   app.mount('#app');
   startAutoSync();
