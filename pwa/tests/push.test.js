@@ -130,11 +130,17 @@ describe('push', () => {
 
   it('splits the outbox into pushes of at most 500 commands', async () => {
     const { server, user } = await signedIn(undefined, createFakeServer());
-    for (let i = 0; i < 501; i++) await queueReport(user, { title: `h${i}` });
+    const { client_id: clientId } = await db.clients.get(user.id);
+    const commands = Array.from({ length: 501 }, (_, i) => ({
+      id: uuidv7(), client_id: clientId, seq: i + 1, type: 'hazard.report', entity_id: uuidv7(), captured_at: new Date().toISOString(),
+      args: reportArgs({ title: `h${i}` }), state: 'pending', user_id: user.id, user: { id: user.id, enterprise_id: 'e1' },
+    }));
+    await db.outbox.bulkAdd(commands);
+    await db.clients.update(user.id, { next_seq: 502 });
     await syncOnce();
     const pushBodies = server.calls.filter((c) => c.path === '/api/v1/sync/push');
     expect(pushBodies).toHaveLength(2);
     expect(server.pushed.at(-1).seq).toBe(501);
     expect(await db.hazards.count()).toBe(501);
-  });
+  }, 30_000);
 });
