@@ -1,4 +1,6 @@
-"""The app's blob store, chosen from config: TEMPORARY minimal version, to be completed."""
+"""The app's blob store, chosen from config: files on local disk under BLOB_DIR."""
+
+from __future__ import annotations
 
 from flask import Flask, current_app
 
@@ -6,8 +8,18 @@ from sync.blobs import LocalBlobStore
 
 
 def init_blobs(app: Flask) -> None:
-    app.extensions["blob_store"] = LocalBlobStore(app.config["BLOB_DIR"])
+    """Create the store once per app and keep it in app.extensions."""
+    app.extensions["blob_store"] = make_store(app.config)
+
+
+def make_store(config) -> LocalBlobStore:
+    """Build the store named by config (BLOB_STORE=local, the only one so far) at BLOB_DIR."""
+    kind = config.get("BLOB_STORE", "local")
+    if kind != "local":
+        raise ValueError(f"unknown BLOB_STORE {kind!r}: only 'local' is supported")
+    return LocalBlobStore(config["BLOB_DIR"])
 
 
 def blob_store() -> LocalBlobStore:
+    """Return the current app's store."""
     return current_app.extensions["blob_store"]

@@ -1,0 +1,77 @@
+"""Photos and other blobs of protocol.md: HEAD, PUT (whole or resumable), GET by sha256."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint
+
+from sync import blobs
+
+from ..blob_setup import blob_store
+from ..extensions import db
+from ..sync_setup import actor_of, sync_engine
+from .errors import ApiError, error_response
+
+blp = Blueprint("blobs", __name__, url_prefix="/api/v1/blobs", description="Photos by SHA-256")
+
+CACHE_FOREVER = "private, max-age=31536000, immutable"
+
+
+@blp.route("/<sha>")
+class Blob(MethodView):
+    """One blob, named by the SHA-256 of its bytes."""
+
+    @jwt_required()
+    def head(self, sha: str):
+        """Answer 200 when stored; else 404, with Upload-Offset when this user's upload is part-way."""
+        stored, offset = blobs.head(db.session, blob_store(), sha, current_user.id)
+        if stored:
+            return Response(status=200)
+        response, status = error_response(404, "not_found")
+        if offset is not None:
+            response.headers["Upload-Offset"] = str(offset)
+        return response, status
+
+    @jwt_required()
+    def put(self, sha: str):
+        """Store the bytes: whole (201/200), or a Content-Range chunk (202 until the last one)."""
+        body = _read_body(blobs.MAX_BYTES)
+        content_range = request.headers.get("Content-Range")
+        if content_range is None:
+            result = blobs.put_whole(db.session, blob_store(), sha, body, current_user.id)
+        else:
+            result = blobs.put_chunk(db.session, blob_store(), sha, content_range, body, current_user.id)
+        if isinstance(result, blobs.Progress):
+            return jsonify(offset=result.offset), 202
+        return jsonify(blobs.describe(result.blob)), 201 if result.created else 200
+
+    @jwt_required()
+    def get(self, sha: str):
+        """Return the bytes (or ?variant=thumb, at most 320 px wide) to a user who may see them."""
+        actor = actor_of(current_user)
+        scopes = sync_engine().scopes_for(db.session, actor)
+        variant = request.args.get("variant") or None
+        found = blobs.read(db.session, blob_store(), sha, actor.id, scopes, variant)
+        response = Response(found.data, mimetype=found.media_type)
+        response.set_etag(found.etag)
+        response.headers["Cache-Control"] = CACHE_FOREVER
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response.make_conditional(request)
+
+
+def _read_body(limit: int) -> bytes:
+    """Read at most limit bytes of the body; a longer one is 413 before or while it is read."""
+    size = request.content_length
+    if size is not None and size > limit:
+        raise ApiError(413, "too_large")
+    stream, parts, held = request.stream, [], 0
+    while True:
+        part = stream.read(min(64 * 1024, limit + 1 - held))
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        held += len(part)
+        if held > limit:
+            raise ApiError(413, "too_large")
