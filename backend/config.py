@@ -52,8 +52,8 @@ class Config:
         )
         self.JWT_TOKEN_LOCATION = ["headers"]
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
-        # Large enough for a resumable blob chunk; push and blob views enforce their own limits.
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        # Large enough for a whole 10 MiB photo; push and blob views enforce their own limits.
         self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
         self.API_TITLE = "安全台账 sync API"
         self.API_VERSION = "v1"
