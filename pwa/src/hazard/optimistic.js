@@ -54,4 +54,3 @@ export function applyHazardCommand(hazard, command, user) {
   return { ...next, history: [...(next.history ?? []), entry] };
 }
 
-export const HAZARD_COMMAND_TYPES = Object.keys(effects);

@@ -1,5 +1,5 @@
 // Photo blobs: kept locally as Blob objects keyed by SHA-256, uploaded before the commands that cite them.
-import { db, } from '../db/database.js';
+import { db } from '../db/database.js';
 import { apiFetch, ApiError, readJson } from './api.js';
 
 /** Store a photo Blob under its hash (idempotent: the same bytes are stored once). */
