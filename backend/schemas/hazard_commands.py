@@ -15,12 +15,27 @@ def text(max_length: int, required: bool = True) -> fields.String:
 
 
 def photos(minimum: int) -> fields.List:
-    """A list of photo hashes."""
+    """A list of photo hashes; required when at least one is needed (a default is never validated)."""
+    if minimum:
+        return fields.List(
+            fields.String(validate=SHA256),
+            required=True,
+            validate=validate.Length(min=minimum, max=MAX_PHOTOS),
+        )
     return fields.List(
         fields.String(validate=SHA256),
         load_default=list,
-        validate=validate.Length(min=minimum, max=MAX_PHOTOS),
+        validate=validate.Length(max=MAX_PHOTOS),
     )
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: 1 and 0 compare equal to True and False, so they are refused by type."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class ArgsSchema(Schema):
@@ -52,7 +67,7 @@ class RectifyArgs(ArgsSchema):
 
 
 class VerifyArgs(ArgsSchema):
-    accepted = fields.Boolean(required=True, truthy={True}, falsy={False})
+    accepted = StrictBoolean(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
 
     @validates_schema
