@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from sync import SyncError
@@ -24,6 +24,9 @@ HTTP_CODES = {
     422: "invalid",
     429: "too_many_attempts",
 }
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 class ApiError(Exception):
@@ -56,6 +59,14 @@ def register_error_handlers(app: Flask) -> None:
         if not request.path.startswith("/api"):
             return error
         status = error.code or 500
+        routed_to_api = request.url_rule is not None and not (request.endpoint or "").startswith("pwa.")
+        allowed = _api_methods(request.path) if status in (404, 405) and not routed_to_api else []
+        if allowed:
+            # The PWA's catch-all GET route turns wrong-method requests to /api paths into 404s,
+            # and would add GET to a 405's Allow header: name only the API's own methods.
+            response, _ = error_response(405, "method_not_allowed")
+            response.headers["Allow"] = ", ".join(allowed)
+            return response, 405
         code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "malformed")
         extra = {}
         messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
@@ -71,3 +82,17 @@ def register_error_handlers(app: Flask) -> None:
         if not request.path.startswith("/api"):
             return "Internal Server Error", 500
         return error_response(500, "internal_error")
+
+
+def _api_methods(path: str) -> list[str]:
+    """Return the methods an /api path answers to, ignoring the PWA's catch-all route."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in METHODS:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if not endpoint.startswith("pwa."):
+            allowed.append(method)
+    return allowed
