@@ -55,7 +55,8 @@ def push():
 def pull():
     """Return changes since the cursor that the user may see, a page at a time."""
     limit = request.args.get("limit")
-    if limit is not None and not limit.isdigit():
+    # isascii: str.isdigit() also accepts "²", which int() refuses.
+    if limit is not None and not (limit.isascii() and limit.isdigit()):
         raise ApiError(400, "invalid", fields={"limit": ["must be an integer 1..1000"]})
     page = sync_engine().pull(
         db.session,

@@ -273,7 +273,7 @@ def test_reset_message_is_localised(client, people):
     assert answer.get_json()["message"] == "Start again without a cursor"
 
 
-@pytest.mark.parametrize("limit", ["0", "1001", "-1", "abc", "1.5", ""])
+@pytest.mark.parametrize("limit", ["0", "1001", "-1", "abc", "1.5", "", "²", "1e3", " 5"])
 def test_limit_out_of_range_is_400(client, people, limit):
     answer = pull(Device(client, "worker-a1"), limit=limit)
     body = assert_error(answer, 400, "invalid")
