@@ -1,4 +1,4 @@
-"""Serves the built PWA: index.html for app routes, the service worker with its scope, hashed assets cached."""
+"""Serves the built PWA: the app shell for client routes, the service worker with its scope, cached assets."""
 
 from __future__ import annotations
 

@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import io
-import os
 import re
-import tempfile
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import tables
+from .blob_store import LocalBlobStore
+from .images import ImageInfo, make_thumbnail, sniff_image
+from .store import visible_blobs
 from .types import SyncError, Text
 from .wire import utc_now
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
-THUMB_BOX = (320, 1280)
-MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 VARIANTS = {"thumb": "image/jpeg"}
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 CONTENT_RANGE = re.compile(r"^bytes (\d{1,12})-(\d{1,12})/(\d{1,12})$")
-SAFE_NAME = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-ROTATED = {5, 6, 7, 8}
 
 TOO_LARGE = Text("文件超过 10 MiB", "The blob is larger than 10 MiB")
 HASH_MISMATCH = Text("文件校验值不符", "The bytes do not match the SHA-256 in the URL")
@@ -39,152 +30,6 @@ MALFORMED_RANGE = Text("Content-Range 格式不正确", "Content-Range must be b
 OFFSET_MISMATCH = Text("上传位置不符", "The chunk does not start at the stored offset")
 NOT_FOUND = Text("不存在", "Not found")
 BAD_VARIANT = Text("不支持的图片规格", "Unknown variant")
-
-
-class LocalBlobStore:
-    """Blobs as files under a folder by hash; partial uploads per (sha, user); cached variants."""
-
-    def __init__(self, root: str | Path):
-        self.root = Path(root)
-
-    def path(self, sha: str) -> Path:
-        """Return where a blob's bytes live."""
-        return self.root / sha[:2] / sha[2:4] / sha
-
-    def has(self, sha: str) -> bool:
-        """Tell whether the bytes are on disk."""
-        return self.path(sha).is_file()
-
-    def read(self, sha: str) -> bytes:
-        """Return a blob's bytes."""
-        return self.path(sha).read_bytes()
-
-    def write(self, sha: str, data: bytes) -> None:
-        """Write a blob atomically: a reader sees all of it or none."""
-        _write_atomic(self.path(sha), data)
-
-    def read_variant(self, sha: str, variant: str) -> bytes | None:
-        """Return a cached derived file, or None."""
-        path = self._variant(sha, variant)
-        return path.read_bytes() if path.is_file() else None
-
-    def write_variant(self, sha: str, variant: str, data: bytes) -> None:
-        """Cache a derived file."""
-        _write_atomic(self._variant(sha, variant), data)
-
-    def partial_offset(self, sha: str, user_id: str) -> int | None:
-        """Return how many bytes of a user's resumable upload are held, or None when none is."""
-        path = self._partial(sha, user_id)
-        return path.stat().st_size if path.is_file() else None
-
-    def append_partial(self, sha: str, user_id: str, start: int, chunk: bytes) -> tuple[bool, int]:
-        """Append a chunk when it starts at the held offset; return (appended, offset now)."""
-        path = self._partial(sha, user_id)
-        if start != 0 and not path.is_file():
-            return False, 0
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "ab") as handle:
-            # Two requests for the same upload must not both append at one offset.
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            held = os.fstat(handle.fileno()).st_size
-            if held != start:
-                return False, held
-            handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-            return True, held + len(chunk)
-
-    def read_partial(self, sha: str, user_id: str) -> bytes:
-        """Return the bytes of a user's resumable upload."""
-        return self._partial(sha, user_id).read_bytes()
-
-    def promote_partial(self, sha: str, user_id: str) -> None:
-        """Make a finished, verified upload the blob (or drop it when the blob is already there)."""
-        if self.has(sha):
-            self.discard_partial(sha, user_id)
-            return
-        self.path(sha).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self._partial(sha, user_id), self.path(sha))
-
-    def discard_partial(self, sha: str, user_id: str) -> None:
-        """Forget a user's resumable upload."""
-        self._partial(sha, user_id).unlink(missing_ok=True)
-
-    def _partial(self, sha: str, user_id: str) -> Path:
-        if not SAFE_NAME.match(user_id):
-            raise ValueError("user id unfit for a file name")
-        return self.root / "partial" / f"{sha}.{user_id}"
-
-    def _variant(self, sha: str, variant: str) -> Path:
-        return self.root / "derived" / sha[:2] / sha[2:4] / f"{sha}.{variant}"
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    """What sniffing learnt: the media type and the size as displayed (EXIF orientation applied)."""
-
-    media_type: str
-    width: int
-    height: int
-
-
-def sniff_image(data: bytes) -> ImageInfo | None:
-    """Return the image's type and size when the bytes really are a JPEG, PNG or WebP; else None."""
-    try:
-        with warnings.catch_warnings():
-            # Cosmetic warnings (odd EXIF) are ignored in tests and production alike; a bomb is refused.
-            warnings.simplefilter("ignore")
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=list(MEDIA_TYPES)) as probe:
-                kind, (width, height) = probe.format, probe.size
-                if kind not in MEDIA_TYPES or width * height > MAX_PIXELS:
-                    return None
-                probe.verify()
-            with Image.open(io.BytesIO(data), formats=list(MEDIA_TYPES)) as image:
-                turned = image.getexif().get(0x0112) in ROTATED
-                # A JPEG decoded at 1/8 scale still reads every byte, in 1/64 of the memory.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                image.load()
-    except (Exception, Image.DecompressionBombWarning):
-        return None
-    return ImageInfo(MEDIA_TYPES[kind], *((height, width) if turned else (width, height)))
-
-
-def make_thumbnail(data: bytes) -> bytes:
-    """Return a JPEG at most 320 px wide, turned upright by its EXIF orientation."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Image.open(io.BytesIO(data), formats=list(MEDIA_TYPES)) as image:
-            image.draft("RGB", (THUMB_BOX[1], THUMB_BOX[1]))
-            upright = ImageOps.exif_transpose(image)
-            upright.thumbnail(THUMB_BOX)
-            flat = _on_white(upright)
-    buffer = io.BytesIO()
-    flat.save(buffer, "JPEG", quality=82, optimize=True)
-    return buffer.getvalue()
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
 
 
 @dataclass(frozen=True)
@@ -216,22 +61,29 @@ def is_sha256(value: str) -> bool:
     return bool(SHA256_HEX.match(value))
 
 
-def head(session: Session, store: LocalBlobStore, sha: str, user_id: str) -> tuple[bool, int | None]:
-    """Tell whether a blob is stored and, when not, how far this user's resumable upload got."""
+def head(
+    session: Session, store: LocalBlobStore, sha: str, user_id: str, scopes: set[str]
+) -> tuple[bool, int | None]:
+    """Tell whether a blob is stored for this person and, when not, how far their resumable upload got.
+
+    Bytes only another enterprise can see count as not stored: existence is not leaked across enterprises.
+    """
     if not is_sha256(sha):
         return False, None
-    if _row(session, sha) is not None:
+    if visible_blobs(session, [sha], user_id, scopes):
         return True, None
     return False, store.partial_offset(sha, user_id)
 
 
-def put_whole(session: Session, store: LocalBlobStore, sha: str, data: bytes, user_id: str) -> Stored:
+def put_whole(
+    session: Session, store: LocalBlobStore, sha: str, data: bytes, user_id: str, scopes: set[str]
+) -> Stored:
     """Store a whole body after the checks of protocol.md, in their order: size, hash, type."""
     if len(data) > MAX_BYTES:
         raise SyncError(413, "too_large", TOO_LARGE)
     _check_hash(sha, data)
     existing = _row(session, sha)
-    if existing is not None:
+    if existing is not None and visible_blobs(session, [sha], user_id, scopes):
         return Stored(False, existing)
     info = _check_image(data)
     if not store.has(sha):
@@ -240,7 +92,13 @@ def put_whole(session: Session, store: LocalBlobStore, sha: str, data: bytes, us
 
 
 def put_chunk(
-    session: Session, store: LocalBlobStore, sha: str, content_range: str, chunk: bytes, user_id: str
+    session: Session,
+    store: LocalBlobStore,
+    sha: str,
+    content_range: str,
+    chunk: bytes,
+    user_id: str,
+    scopes: set[str],
 ) -> Stored | Progress:
     """Append one chunk of a resumable upload; verify and store the whole after the last one."""
     start, end, total = _parse_range(content_range)
@@ -251,7 +109,7 @@ def put_chunk(
     if not is_sha256(sha):
         raise SyncError(400, "hash_mismatch", HASH_MISMATCH)
     existing = _row(session, sha)
-    if existing is not None:
+    if existing is not None and visible_blobs(session, [sha], user_id, scopes):
         store.discard_partial(sha, user_id)
         return Stored(False, existing)
     appended, offset = store.append_partial(sha, user_id, start, chunk)
@@ -268,7 +126,7 @@ def put_chunk(
         data = store.read_partial(sha, user_id)
     except FileNotFoundError:
         existing = _row(session, sha)
-        if existing is None:
+        if existing is None or not visible_blobs(session, [sha], user_id, scopes):
             raise SyncError(409, "offset_mismatch", OFFSET_MISMATCH, offset=0) from None
         return Stored(False, existing)
     try:
@@ -290,7 +148,7 @@ def read(
             400, "invalid", BAD_VARIANT, fields={"variant": [f"must be one of {sorted(VARIANTS)}"]}
         )
     row = _row(session, sha) if is_sha256(sha) else None
-    if row is None or not _may_read(session, sha, row, user_id, scopes):
+    if row is None or not visible_blobs(session, [sha], user_id, scopes):
         raise SyncError(404, "not_found", NOT_FOUND)
     if variant is None:
         return BlobBytes(store.read(sha), row["media_type"], sha)
@@ -311,6 +169,7 @@ def save_blob(session: Session, store: LocalBlobStore, data: bytes, uploaded_by:
         if not store.has(sha):
             store.write(sha, data)
         session.execute(insert(tables.blobs).values(_row_values(sha, len(data), info, uploaded_by)))
+    _add_holder(session, sha, uploaded_by)
     return sha
 
 
@@ -345,16 +204,6 @@ def _row(session: Session, sha: str) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-def _may_read(session: Session, sha: str, row: dict[str, Any], user_id: str, scopes: set[str]) -> bool:
-    if row["uploaded_by"] == user_id:
-        return True
-    if not scopes:
-        return False
-    refs = tables.blob_refs.c
-    query = select(refs.sha256).where(refs.sha256 == sha, refs.scope.in_(sorted(scopes))).limit(1)
-    return session.execute(query).first() is not None
-
-
 def _row_values(sha: str, size: int, info: ImageInfo, uploaded_by: str) -> dict[str, Any]:
     return {
         "sha256": sha,
@@ -367,16 +216,27 @@ def _row_values(sha: str, size: int, info: ImageInfo, uploaded_by: str) -> dict[
     }
 
 
+def _add_holder(session: Session, sha: str, user_id: str) -> None:
+    holders = tables.blob_holders.c
+    known = select(holders.sha256).where(holders.sha256 == sha, holders.user_id == user_id)
+    if session.execute(known).first() is None:
+        session.execute(insert(tables.blob_holders).values(sha256=sha, user_id=user_id, created_at=utc_now()))
+
+
 def _commit_row(session: Session, sha: str, size: int, info: ImageInfo, user_id: str) -> Stored:
-    # The file is already in place, so a row never names missing bytes; a lost race is "already stored".
-    values = _row_values(sha, size, info, user_id)
+    """Record the blob (once) and this uploader as a holder; the file is already in place."""
+    existing = _row(session, sha)
     try:
-        session.execute(insert(tables.blobs).values(values))
+        if existing is None:
+            session.execute(insert(tables.blobs).values(_row_values(sha, size, info, user_id)))
+        _add_holder(session, sha, user_id)
         session.commit()
     except IntegrityError:
+        # Another upload of the same bytes committed first: this one only adds its holder.
         session.rollback()
-        return Stored(False, _row(session, sha) or values)
-    return Stored(True, values)
+        _add_holder(session, sha, user_id)
+        session.commit()
+    return Stored(True, _row(session, sha))
 
 
 def describe(blob: dict[str, Any]) -> dict[str, Any]:

@@ -159,7 +159,9 @@ class PushRun:
         spec = self.registry.get(command.type)
         if spec is None:
             return []
-        return store.missing_blobs(self.session, spec.referenced_blobs(command.args))
+        return store.missing_blobs(
+            self.session, spec.referenced_blobs(command.args), self.actor.id, self.scopes
+        )
 
     def _apply(self, client_id: str, command: Command, offset_ms: int) -> dict[str, Any]:
         record: dict[str, Any] = {

@@ -70,14 +70,26 @@ def add_blob_refs(session: Session, change: Change) -> None:
         session.execute(insert(tables.blob_refs), fresh)
 
 
-def missing_blobs(session: Session, shas: list[str]) -> list[str]:
-    """Return the hashes, in order, that the server does not hold."""
+def visible_blobs(session: Session, shas: list[str], user_id: str, scopes: set[str]) -> set[str]:
+    """Return the stored hashes this person may cite and read: held by them, or referenced in their scopes."""
     if not shas:
-        return []
-    held = set(
-        session.execute(select(tables.blobs.c.sha256).where(tables.blobs.c.sha256.in_(shas))).scalars()
-    )
-    return [sha for sha in shas if sha not in held]
+        return set()
+    holders, refs, blobs = tables.blob_holders.c, tables.blob_refs.c, tables.blobs.c
+    held = select(holders.sha256).where(holders.sha256.in_(shas), holders.user_id == user_id)
+    seen = set(session.execute(held).scalars())
+    if scopes and len(seen) < len(set(shas)):
+        referenced = select(refs.sha256).where(refs.sha256.in_(shas), refs.scope.in_(sorted(scopes)))
+        seen |= set(session.execute(referenced).scalars())
+    if not seen:
+        return seen
+    stored = select(blobs.sha256).where(blobs.sha256.in_(sorted(seen)))
+    return set(session.execute(stored).scalars())
+
+
+def missing_blobs(session: Session, shas: list[str], user_id: str, scopes: set[str]) -> list[str]:
+    """Return, in order, the hashes this person has not uploaded and cannot see: they must upload them."""
+    visible = visible_blobs(session, shas, user_id, scopes)
+    return [sha for sha in shas if sha not in visible]
 
 
 def begin_writes(session: Session) -> None:

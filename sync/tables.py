@@ -102,12 +102,11 @@ blob_refs = Table(
     Column("entity_id", String(36), nullable=False),
 )
 
-uploads = Table(
-    "sync_uploads",
+# Who has shown they hold a blob's bytes (by uploading them): they may cite and read it.
+blob_holders = Table(
+    "sync_blob_holders",
     metadata,
     Column("sha256", String(64), primary_key=True),
-    Column("user_id", String(36), nullable=False),
-    Column("offset", BigInteger, nullable=False),
-    Column("total", BigInteger, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("user_id", String(36), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -38,7 +38,16 @@ def live_server(folder: Path, database_url: str | None = None, extra_env: dict |
     port = free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8", "wsgi:app"],
+        [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

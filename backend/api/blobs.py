@@ -26,7 +26,7 @@ class Blob(MethodView):
     @jwt_required()
     def head(self, sha: str):
         """Answer 200 when stored; else 404, with Upload-Offset when this user's upload is part-way."""
-        stored, offset = blobs.head(db.session, blob_store(), sha, current_user.id)
+        stored, offset = blobs.head(db.session, blob_store(), sha, current_user.id, _scopes())
         if stored:
             return Response(status=200)
         response, status = error_response(404, "not_found")
@@ -40,9 +40,11 @@ class Blob(MethodView):
         body = _read_body(blobs.MAX_BYTES)
         content_range = request.headers.get("Content-Range")
         if content_range is None:
-            result = blobs.put_whole(db.session, blob_store(), sha, body, current_user.id)
+            result = blobs.put_whole(db.session, blob_store(), sha, body, current_user.id, _scopes())
         else:
-            result = blobs.put_chunk(db.session, blob_store(), sha, content_range, body, current_user.id)
+            result = blobs.put_chunk(
+                db.session, blob_store(), sha, content_range, body, current_user.id, _scopes()
+            )
         if isinstance(result, blobs.Progress):
             return jsonify(offset=result.offset), 202
         return jsonify(blobs.describe(result.blob)), 201 if result.created else 200
@@ -50,15 +52,18 @@ class Blob(MethodView):
     @jwt_required()
     def get(self, sha: str):
         """Return the bytes (or ?variant=thumb, at most 320 px wide) to a user who may see them."""
-        actor = actor_of(current_user)
-        scopes = sync_engine().scopes_for(db.session, actor)
         variant = request.args.get("variant") or None
-        found = blobs.read(db.session, blob_store(), sha, actor.id, scopes, variant)
+        found = blobs.read(db.session, blob_store(), sha, current_user.id, _scopes(), variant)
         response = Response(found.data, mimetype=found.media_type)
         response.set_etag(found.etag)
         response.headers["Cache-Control"] = CACHE_FOREVER
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response.make_conditional(request)
+
+
+def _scopes() -> set[str]:
+    """Return the sync scopes the signed-in user may read."""
+    return sync_engine().scopes_for(db.session, actor_of(current_user))
 
 
 def _read_body(limit: int) -> bytes:

@@ -45,7 +45,8 @@ class ArgsSchema(Schema):
 
 class ReportArgs(ArgsSchema):
     title = text(200)
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    # Required by protocol.md (it may be empty: a photo often says enough).
+    description = fields.String(required=True, validate=validate.Length(max=5000))
     location = text(200)
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     category = text(64, required=False)

@@ -24,9 +24,7 @@ class Outcome(Schema):
     status = fields.String(metadata={"enum": ["applied", "rejected"]})
     entity_id = fields.UUID()
     version = fields.Integer(metadata={"description": "when applied"})
-    code = fields.String(
-        metadata={"enum": ["invalid", "forbidden", "conflict", "not_found", "unknown_type"]}
-    )
+    code = fields.String(metadata={"enum": ["invalid", "forbidden", "conflict", "not_found", "unknown_type"]})
     message = fields.String()
     fields_ = fields.Dict(data_key="fields", metadata={"description": "field → messages, for invalid"})
     replayed = fields.Boolean()

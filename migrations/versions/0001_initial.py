@@ -112,13 +112,11 @@ def upgrade():
         batch_op.create_index('ix_sync_entities_position', ['position'], unique=False)
         batch_op.create_index('ix_sync_entities_scope_position', ['scope', 'position'], unique=False)
 
-    op.create_table('sync_uploads',
+    op.create_table('sync_blob_holders',
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.String(length=36), nullable=False),
-    sa.Column('offset', sa.BigInteger(), nullable=False),
-    sa.Column('total', sa.BigInteger(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('sha256', name=op.f('pk_sync_uploads'))
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('sha256', 'user_id', name=op.f('pk_sync_blob_holders'))
     )
     op.create_table('users',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -216,7 +214,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_enterprise_id'))
 
     op.drop_table('users')
-    op.drop_table('sync_uploads')
+    op.drop_table('sync_blob_holders')
     with op.batch_alter_table('sync_entities', schema=None) as batch_op:
         batch_op.drop_index('ix_sync_entities_scope_position')
         batch_op.drop_index('ix_sync_entities_position')

@@ -34,7 +34,12 @@ def put(device: Device, data: bytes, sha: str | None = None, **headers):
 
 def report_hazard(device: Device, photos: list[str]) -> dict:
     return device.do(
-        "hazard.report", title="配电箱门未关", location="二车间", severity="general", photos=photos
+        "hazard.report",
+        title="配电箱门未关",
+        description="",
+        location="二车间",
+        severity="general",
+        photos=photos,
     )
 
 
@@ -72,8 +77,47 @@ def test_head_is_200_when_stored_and_404_when_not(worker, client):
     data = photo()
     assert worker.client.head(URL.format(sha_of(data)), headers=worker.headers).status_code == 404
     put(worker, data)
+    assert worker.client.head(URL.format(sha_of(data)), headers=worker.headers).status_code == 200
+
+
+def test_another_enterprise_cannot_learn_that_a_blob_exists(app, worker, client):
+    data = photo()
+    put(worker, data)
+    worker.do(
+        "hazard.report",
+        title="积水",
+        description="",
+        location="2号转炉",
+        severity="general",
+        photos=[sha_of(data)],
+    )
+    stranger, colleague = Device(client, "worker-b1"), Device(client, "officer-a")
+    assert client.head(URL.format(sha_of(data)), headers=stranger.headers).status_code == 404
+    assert client.head(URL.format(sha_of(data)), headers=colleague.headers).status_code == 200
+    # Uploading the same bytes proves possession: 201 for them, the file is not written again.
+    path = LocalBlobStore(app.config["BLOB_DIR"]).path(sha_of(data))
+    before = path.stat()
+    assert put(stranger, data).status_code == 201
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert client.get(URL.format(sha_of(data)), headers=stranger.headers).status_code == 200
+
+
+def test_a_hash_seen_elsewhere_cannot_be_cited_without_uploading_it(worker, client):
+    data = photo()
+    put(worker, data)
     stranger = Device(client, "worker-b1")
-    assert client.head(URL.format(sha_of(data)), headers=stranger.headers).status_code == 200
+    command = stranger.command(
+        "hazard.report",
+        title="抄来的照片",
+        description="",
+        location="x",
+        severity="general",
+        photos=[sha_of(data)],
+    )
+    answer = stranger.push(command)
+    assert answer["blocked"] == {"seq": 1, "code": "blob_missing", "missing": [sha_of(data)]}
+    assert put(stranger, data).status_code == 201
+    assert stranger.push(command)["outcomes"][0]["status"] == "applied"
 
 
 def test_a_body_over_10_mib_is_413_even_with_a_wrong_hash(worker):
@@ -212,7 +256,7 @@ def test_thumb_variant_is_a_jpeg_at_most_320_px_wide(worker):
 def test_a_push_blocked_on_a_missing_photo_goes_through_after_the_upload(worker):
     data = photo()
     command = worker.command(
-        "hazard.report", title="t", location="l", severity="general", photos=[sha_of(data)]
+        "hazard.report", title="t", description="", location="l", severity="general", photos=[sha_of(data)]
     )
     blocked = worker.push(command)["blocked"]
     assert blocked == {"seq": 1, "code": "blob_missing", "missing": [sha_of(data)]}

@@ -56,12 +56,12 @@ class Site:
             self._devices[username] = Device(self.client, username)
         return self._devices[username]
 
-    def photo(self, shade: int = 0) -> str:
-        """Store a real JPEG and return its sha256."""
+    def photo(self, shade: int = 0, holder: str = "officer-a") -> str:
+        """Store a real JPEG uploaded by holder (who may then cite it) and return its sha256."""
         buffer = io.BytesIO()
         Image.new("RGB", (32, 24), (shade % 256, 80, 160)).save(buffer, "JPEG")
         with self.app.app_context():
-            sha = save_blob(db.session, blob_store(), buffer.getvalue(), self.people["officer-a"])
+            sha = save_blob(db.session, blob_store(), buffer.getvalue(), self.people[holder])
             db.session.commit()
         return sha
 
@@ -76,8 +76,13 @@ class Site:
         return {**row.data, "_version": row.version}
 
     def report(self, who="worker-a1", severity="general", **extra) -> str:
+        args = {"description": "", **extra}
         outcome = self[who].do(
-            "hazard.report", title="平台积水", location="2号转炉平台", severity=severity, **extra
+            "hazard.report",
+            title="平台积水",
+            location="2号转炉平台",
+            severity=severity,
+            **args,
         )
         assert outcome["status"] == "applied", outcome
         return outcome["entity_id"]
@@ -87,7 +92,7 @@ class Site:
         return self[who].do("hazard.assign", hazard_id, **args)
 
     def rectify(self, hazard_id, who="worker-a2", **extra) -> dict:
-        args = {"note": "已排水并设置围挡", "photos": [self.photo(len(extra))], **extra}
+        args = {"note": "已排水并设置围挡", "photos": [self.photo(len(extra), holder=who)], **extra}
         return self[who].do("hazard.rectify", hazard_id, **args)
 
     def verify(self, hazard_id, who="officer-a", accepted=True, **extra) -> dict:
@@ -182,7 +187,7 @@ def test_dismiss_moves_reported_to_dismissed(any_site):
 
 
 def test_report_data_has_every_protocol_field(site):
-    photo = site.photo()
+    photo = site.photo(holder="worker-a1")
     hazard_id = site.report(
         severity="major", description="约2平方米", category="作业环境", criterion="4.2", photos=[photo]
     )
@@ -206,7 +211,7 @@ def test_report_data_has_every_protocol_field(site):
 
 def test_captured_at_is_kept_beside_received_at(site):
     device = site["worker-a1"]
-    command = device.command("hazard.report", title="t", location="l", severity="general")
+    command = device.command("hazard.report", title="t", description="", location="l", severity="general")
     command["captured_at"] = "2026-11-29T06:12:40.000Z"
     device.push(command)
     state = site.hazard(command["entity_id"])
@@ -225,7 +230,7 @@ def test_every_enterprise_user_may_report(site, who):
 
 
 def test_bureau_cannot_report(site):
-    outcome = site["bureau"].do("hazard.report", title="t", location="l", severity="general")
+    outcome = site["bureau"].do("hazard.report", title="t", description="", location="l", severity="general")
     rejected(outcome, "forbidden")
 
 
@@ -250,7 +255,9 @@ def test_report_with_invalid_args_is_invalid_with_fields(site, args, fields):
 
 def test_report_with_an_existing_id_is_conflict(site):
     hazard_id = site.report()
-    outcome = site["worker-a1"].do("hazard.report", hazard_id, title="t", location="l", severity="general")
+    outcome = site["worker-a1"].do(
+        "hazard.report", hazard_id, title="t", description="", location="l", severity="general"
+    )
     rejected(outcome, "conflict")
     assert site.hazard(hazard_id)["_version"] == 1
 
@@ -360,7 +367,7 @@ def test_worker_learns_forbidden_before_invalid_args(site):
 
 def test_assignee_rectifies_assigned_hazard(site):
     hazard_id = site.assigned()
-    photo = site.photo(7)
+    photo = site.photo(7, holder="worker-a2")
     applied(site.rectify(hazard_id, photos=[photo], note="已排水"))
     state = site.hazard(hazard_id)
     assert state["status"] == "rectified"
@@ -442,7 +449,7 @@ def test_dismissed_hazard_cannot_be_rectified(site):
 def test_rectify_needs_a_note_and_at_least_one_photo(site, args, field):
     hazard_id = site.assigned()
     if args.get("photos") == "@photo":
-        args = {**args, "photos": [site.photo()]}
+        args = {**args, "photos": [site.photo(holder="worker-a2")]}
     outcome = rejected(site["worker-a2"].do("hazard.rectify", hazard_id, **args), "invalid")
     assert field in outcome["fields"]
     assert site.hazard(hazard_id)["status"] == "assigned"

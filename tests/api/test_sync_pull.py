@@ -20,7 +20,7 @@ B_USERS = {"officer-b", "worker-b1"}
 
 
 def report(device, title="隐患", severity="general"):
-    outcome = device.do("hazard.report", title=title, location="车间", severity=severity)
+    outcome = device.do("hazard.report", title=title, description="", location="车间", severity=severity)
     assert outcome["status"] == "applied", outcome
     return outcome["entity_id"]
 
@@ -149,7 +149,10 @@ def test_more_is_true_until_the_last_page(world):
 def test_limit_defaults_to_500(client, people):
     device = Device(client, "worker-a1")
     device.push(
-        *[device.command("hazard.report", title="t", location="l", severity="general") for _ in range(500)]
+        *[
+            device.command("hazard.report", title="t", description="", location="l", severity="general")
+            for _ in range(500)
+        ]
     )
     page = page_of(device)
     assert len(page["changes"]) == 500 and page["more"] is True

@@ -22,7 +22,7 @@ PUSH = "/api/v1/sync/push"
 
 
 def report_args(**extra):
-    return {"title": "平台积水", "location": "2号转炉", "severity": "general", **extra}
+    return {"title": "平台积水", "description": "", "location": "2号转炉", "severity": "general", **extra}
 
 
 def send(device, body, **headers):
@@ -129,7 +129,7 @@ def test_unknown_command_type_is_rejected_not_an_error(worker):
 
 
 def test_invalid_args_give_fields(worker):
-    outcome = worker.do("hazard.report", title="", location="x", severity="huge")
+    outcome = worker.do("hazard.report", title="", description="", location="x", severity="huge")
     assert outcome["code"] == "invalid"
     assert {"title", "severity"} <= set(outcome["fields"])
 

@@ -658,19 +658,7 @@ def test_bureau_gets_200_with_forbidden_per_command(base, users):
 
 @pytest.mark.parametrize(
     "field",
-    [
-        "title",
-        pytest.param(
-            "description",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="server bug: hazard.report without `description` (listed as a required arg, not among "
-                "the optional ones) is applied instead of rejected `invalid` with fields.description",
-            ),
-        ),
-        "location",
-        "severity",
-    ],
+    ["title", "description", "location", "severity"],
 )
 def test_report_without_a_required_arg_is_invalid(base, field):
     dev = device(base, "worker-a1")

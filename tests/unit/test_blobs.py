@@ -135,22 +135,33 @@ def test_store_writes_atomically_and_leaves_no_temp_files(store):
 
 def test_whole_put_stores_once_and_then_answers_already_stored(session, store):
     data = image_bytes()
-    first = put_whole(session, store, sha_of(data), data, UPLOADER)
+    first = put_whole(session, store, sha_of(data), data, UPLOADER, set())
     written = store.path(sha_of(data)).stat()
-    second = put_whole(session, store, sha_of(data), data, OTHER)
+    second = put_whole(session, store, sha_of(data), data, UPLOADER, set())
+    # Someone who cannot see the blob gets "stored" too: its existence is not revealed to them.
+    stranger = put_whole(session, store, sha_of(data), data, OTHER, set())
     again = store.path(sha_of(data)).stat()
-    assert (first.created, second.created) == (True, False)
-    assert first.blob["media_type"] == "image/jpeg" and second.blob["uploaded_by"] == UPLOADER
+    assert (first.created, second.created, stranger.created) == (True, False, True)
+    assert first.blob["media_type"] == "image/jpeg" and stranger.blob["uploaded_by"] == UPLOADER
     assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    assert read(session, store, sha_of(data), OTHER, set(), None).data == data
 
 
 def test_whole_put_checks_size_then_hash_then_type(session, store):
     text = b"not an image"
     big = b"x" * (MAX_BYTES + 1)
-    assert code_of(lambda: put_whole(session, store, "0" * 64, big, UPLOADER))[:2] == (413, "too_large")
-    assert code_of(lambda: put_whole(session, store, "0" * 64, text, UPLOADER))[:2] == (400, "hash_mismatch")
-    assert code_of(lambda: put_whole(session, store, "NOT-A-SHA", text, UPLOADER))[1] == "hash_mismatch"
-    assert code_of(lambda: put_whole(session, store, sha_of(text), text, UPLOADER))[:2] == (
+    assert code_of(lambda: put_whole(session, store, "0" * 64, big, UPLOADER, set()))[:2] == (
+        413,
+        "too_large",
+    )
+    assert code_of(lambda: put_whole(session, store, "0" * 64, text, UPLOADER, set()))[:2] == (
+        400,
+        "hash_mismatch",
+    )
+    assert (
+        code_of(lambda: put_whole(session, store, "NOT-A-SHA", text, UPLOADER, set()))[1] == "hash_mismatch"
+    )
+    assert code_of(lambda: put_whole(session, store, sha_of(text), text, UPLOADER, set()))[:2] == (
         415,
         "unsupported_media",
     )
@@ -161,33 +172,33 @@ def test_a_file_without_a_row_is_reused_not_rewritten(session, store):
     data = image_bytes()
     store.write(sha_of(data), data)
     before = store.path(sha_of(data)).stat()
-    assert put_whole(session, store, sha_of(data), data, UPLOADER).created
+    assert put_whole(session, store, sha_of(data), data, UPLOADER, set()).created
     assert store.path(sha_of(data)).stat().st_ino == before.st_ino
 
 
 def test_resumable_upload_goes_chunk_by_chunk_then_stores(session, store):
     data = image_bytes("PNG", (400, 300))
     sha, total, cut = sha_of(data), len(data), len(data) // 2
-    first = put_chunk(session, store, sha, f"bytes 0-{cut - 1}/{total}", data[:cut], UPLOADER)
+    first = put_chunk(session, store, sha, f"bytes 0-{cut - 1}/{total}", data[:cut], UPLOADER, set())
     assert first == Progress(cut)
-    assert head(session, store, sha, UPLOADER) == (False, cut)
-    assert head(session, store, sha, OTHER) == (False, None)
-    last = put_chunk(session, store, sha, f"bytes {cut}-{total - 1}/{total}", data[cut:], UPLOADER)
+    assert head(session, store, sha, UPLOADER, set()) == (False, cut)
+    assert head(session, store, sha, OTHER, set()) == (False, None)
+    last = put_chunk(session, store, sha, f"bytes {cut}-{total - 1}/{total}", data[cut:], UPLOADER, set())
     assert last.created and store.read(sha) == data
-    assert head(session, store, sha, UPLOADER) == (True, None)
+    assert head(session, store, sha, UPLOADER, set()) == (True, None)
     assert store.partial_offset(sha, UPLOADER) is None
 
 
 def test_a_chunk_at_the_wrong_offset_gets_the_held_offset(session, store):
     data = image_bytes()
     sha, total = sha_of(data), len(data)
-    put_chunk(session, store, sha, f"bytes 0-99/{total}", data[:100], UPLOADER)
+    put_chunk(session, store, sha, f"bytes 0-99/{total}", data[:100], UPLOADER, set())
     status, code, extra = code_of(
-        lambda: put_chunk(session, store, sha, f"bytes 50-149/{total}", data[50:150], UPLOADER)
+        lambda: put_chunk(session, store, sha, f"bytes 50-149/{total}", data[50:150], UPLOADER, set())
     )
     assert (status, code, extra) == (409, "offset_mismatch", {"offset": 100})
     status, code, extra = code_of(
-        lambda: put_chunk(session, store, sha, f"bytes 10-19/{total}", data[10:20], OTHER)
+        lambda: put_chunk(session, store, sha, f"bytes 10-19/{total}", data[10:20], OTHER, set())
     )
     assert (code, extra) == ("offset_mismatch", {"offset": 0})
 
@@ -196,9 +207,9 @@ def test_a_retried_last_chunk_finishes_an_upload_left_complete_by_a_crash(sessio
     data = image_bytes()
     sha, total = sha_of(data), len(data)
     store.append_partial(sha, UPLOADER, 0, data)
-    last = put_chunk(session, store, sha, f"bytes 100-{total - 1}/{total}", data[100:], UPLOADER)
+    last = put_chunk(session, store, sha, f"bytes 100-{total - 1}/{total}", data[100:], UPLOADER, set())
     assert last.created and store.read(sha) == data
-    again = put_chunk(session, store, sha, f"bytes 100-{total - 1}/{total}", data[100:], UPLOADER)
+    again = put_chunk(session, store, sha, f"bytes 100-{total - 1}/{total}", data[100:], UPLOADER, set())
     assert not again.created
 
 
@@ -207,21 +218,21 @@ def test_an_upload_longer_than_its_total_starts_over(session, store):
     sha, total = sha_of(data), len(data)
     store.append_partial(sha, UPLOADER, 0, data + b"extra")
     status, code, extra = code_of(
-        lambda: put_chunk(session, store, sha, f"bytes 0-{total - 1}/{total}", data, UPLOADER)
+        lambda: put_chunk(session, store, sha, f"bytes 0-{total - 1}/{total}", data, UPLOADER, set())
     )
     assert (status, code, extra) == (409, "offset_mismatch", {"offset": 0})
-    assert put_chunk(session, store, sha, f"bytes 0-{total - 1}/{total}", data, UPLOADER).created
+    assert put_chunk(session, store, sha, f"bytes 0-{total - 1}/{total}", data, UPLOADER, set()).created
 
 
 def test_a_failed_final_check_discards_the_partial_upload(session, store):
     data = b"plain text, not an image at all"
     sha, total = sha_of(data), len(data)
-    put_chunk(session, store, sha, f"bytes 0-9/{total}", data[:10], UPLOADER)
+    put_chunk(session, store, sha, f"bytes 0-9/{total}", data[:10], UPLOADER, set())
     status, code, _ = code_of(
-        lambda: put_chunk(session, store, sha, f"bytes 10-{total - 1}/{total}", data[10:], UPLOADER)
+        lambda: put_chunk(session, store, sha, f"bytes 10-{total - 1}/{total}", data[10:], UPLOADER, set())
     )
     assert (status, code) == (415, "unsupported_media")
-    assert head(session, store, sha, UPLOADER) == (False, None)
+    assert head(session, store, sha, UPLOADER, set()) == (False, None)
 
 
 @pytest.mark.parametrize(
@@ -235,7 +246,9 @@ def test_a_failed_final_check_discards_the_partial_upload(session, store):
     ],
 )
 def test_a_bad_content_range_is_refused(session, store, header, status, code):
-    assert code_of(lambda: put_chunk(session, store, "a" * 64, header, b"0123456789", UPLOADER))[:2] == (
+    assert code_of(lambda: put_chunk(session, store, "a" * 64, header, b"0123456789", UPLOADER, set()))[
+        :2
+    ] == (
         status,
         code,
     )

@@ -49,9 +49,12 @@ def alice(engine, sessions):
     return Device(engine, sessions, ALICE)
 
 
-def store_blob(sessions, sha: str) -> None:
-    """Hold a blob row, as an upload would leave it."""
+def store_blob(sessions, sha: str, holder: str = ALICE.id) -> None:
+    """Hold a blob row and its uploader, as an upload would leave them."""
     with sessions() as session:
+        session.execute(
+            insert(tables.blob_holders).values(sha256=sha, user_id=holder, created_at=datetime.now(UTC))
+        )
         session.execute(
             insert(tables.blobs).values(
                 sha256=sha,

@@ -344,6 +344,23 @@ def test_a_missing_blob_blocks_the_push_there_until_uploaded(alice, sessions):
     assert sorted(refs) == [(SHA, "enterprise:ent-a"), (OTHER_SHA, "enterprise:ent-a")]
 
 
+def test_a_blob_only_another_enterprise_holds_counts_as_missing(sessions, alice):
+    store_blob(sessions, SHA, holder=CAROL.id)
+    note = new_id()
+    alice.do("note.create", note, text="a")
+    answer = alice.push(alice.command("note.attach", note, photos=[SHA]))
+    assert answer["blocked"] == {"seq": 2, "code": "blob_missing", "missing": [SHA]}
+
+
+def test_a_blob_a_colleague_attached_may_be_cited(engine, sessions, alice):
+    store_blob(sessions, SHA, holder=BOB.id)
+    bob, theirs, mine = Device(engine, sessions, BOB), new_id(), new_id()
+    bob.do("note.create", theirs, text="b")
+    assert bob.do("note.attach", theirs, photos=[SHA])["status"] == "applied"
+    alice.do("note.create", mine, text="a")
+    assert alice.do("note.attach", mine, photos=[SHA])["status"] == "applied"
+
+
 def test_an_unknown_type_with_photos_is_rejected_not_blocked(alice):
     outcome = alice.do("note.paint", photos=[SHA])
     assert outcome["code"] == "unknown_type"
