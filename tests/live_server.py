@@ -23,8 +23,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(folder: Path, database_url: str | None = None, extra_env: dict | None = None):
-    """Yield the base URL of a migrated, demo-seeded server; stop it afterwards."""
+def live_server(
+    folder: Path, database_url: str | None = None, extra_env: dict | None = None, workers: int = 1
+):
+    """Yield the base URL of a migrated, demo-seeded gunicorn server; stop it afterwards."""
     env = {
         **os.environ,
         "INSTANCE_PATH": str(folder / "instance"),

@@ -1,4 +1,4 @@
-"""Pull's guarantee under concurrent pushes, on PostgreSQL (protocol.md: "none skipped, even when
+"""Pull's guarantee under concurrent pushes to two gunicorn workers on PostgreSQL (protocol.md: "none skipped, even when
 concurrent transactions commit out of order")."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def pg_base(tmp_path_factory):
     with postgres_schema() as (url, connect_args):
         options = connect_args["options"]
         joined = f"{url}{'&' if '?' in url else '?'}options={quote(options)}"
-        with live_server(tmp_path_factory.mktemp("protocol-pg"), database_url=joined) as base:
+        with live_server(tmp_path_factory.mktemp("protocol-pg"), database_url=joined, workers=2) as base:
             yield base
 
 
