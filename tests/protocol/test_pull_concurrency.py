@@ -1,5 +1,7 @@
-"""Pull's guarantee under concurrent pushes to two gunicorn workers on PostgreSQL (protocol.md: "none skipped, even when
-concurrent transactions commit out of order")."""
+"""Pull's guarantee under concurrent pushes to two gunicorn workers on PostgreSQL.
+
+protocol.md: "none skipped, even when concurrent transactions commit out of order".
+"""
 
 from __future__ import annotations
 
