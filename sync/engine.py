@@ -15,6 +15,10 @@ from .registry import CommandRegistry, CommandSpec, ScopePolicy
 from .types import Actor, Change, SyncError, Text
 from .wire import is_uuid, utc_now
 
+# Called once per push with every change it applied, before commit; returns derived changes to record
+# (e.g. an enterprise's obligations recomputed after a drill ended).
+AfterPush = Callable[[Session, Actor, list[Change]], list[Change]]
+
 
 class SyncEngine:
     """Protocol v1 semantics; the application registers command types and who sees which scope."""
@@ -23,6 +27,7 @@ class SyncEngine:
         self.registry = CommandRegistry()
         self.scope_policy = scope_policy
         self.clock = clock
+        self.after_push: list[AfterPush] = []
         positions.install()
 
     def register(self, spec: CommandSpec) -> None:
@@ -38,6 +43,10 @@ class SyncEngine:
         run = PushRun(self.registry, session, actor, self.scopes_for(session, actor), self.clock())
         try:
             answer = run.run(body, body_bytes)
+            if run.changes:
+                for listener in self.after_push:
+                    for change in listener(session, actor, list(run.changes)):
+                        self.record_change(session, change)
             session.commit()
         except BaseException:
             session.rollback()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import store, tables
 from .registry import CommandRegistry
-from .types import Actor, Command, CommandContext, Rejection, SyncError, Text
+from .types import Actor, Change, Command, CommandContext, Rejection, SyncError, Text
 from .wire import parse_push
 
 MAX_COMMANDS = 500
@@ -84,6 +84,8 @@ class PushRun:
         self.actor = actor
         self.scopes = scopes
         self.now = now
+        self.records: list[dict[str, Any]] = []
+        self.changes: list[Change] = []
 
     def run(self, body: Any, body_bytes: int) -> dict[str, Any]:
         """Check the push as a whole, then apply each new command; return the answer."""
@@ -133,6 +135,7 @@ class PushRun:
                 break
             outcomes.append(self._apply(client_id, command, offset_ms))
             last_seq = command.seq
+        self.write_records()
         self.session.execute(
             update(tables.clients)
             .where(tables.clients.c.id == client_id)
@@ -175,6 +178,7 @@ class PushRun:
             "captured_at": command.captured_at,
             "received_at": self.now,
             "clock_offset_ms": offset_ms,
+            **dict.fromkeys(("code", "message", "fields", "entity", "version")),
         }
         try:
             with self.session.begin_nested():
@@ -186,18 +190,28 @@ class PushRun:
                 message=rejection.message.as_dict(),
                 fields=rejection.fields,
             )
+        spec = self.registry.get(command.type)
+        if spec is not None and spec.secret_args:
+            # Passwords and the like reach the handler, never the stored command log.
+            record["args"] = {k: ("***" if k in spec.secret_args else v) for k, v in command.args.items()}
+        self.records.append(record)
+        return outcome_of(_Row(record))
+
+    def write_records(self) -> None:
+        """Store every outcome of this push in one statement, inside its transaction."""
+        if not self.records:
+            return
         try:
             with self.session.begin_nested():
-                self.session.execute(insert(tables.commands).values(**record))
+                self.session.execute(insert(tables.commands), self.records)
         except IntegrityError:
-            # The same command id was already used under another seq: reject, never apply twice.
+            # A command id taken under another seq by a concurrent push: never apply twice.
             raise SyncError(
                 409,
                 "seq_mismatch",
                 Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
-                seq=command.seq,
+                seq=self.records[0]["seq"],
             ) from None
-        return outcome_of(_Row(record))
 
     def _decide(self, command: Command) -> dict[str, Any]:
         spec = self.registry.get(command.type)
@@ -207,9 +221,19 @@ class PushRun:
         if not spec.creates and (current is None or current.deleted or current.scope not in self.scopes):
             raise Rejection("not_found", NOT_FOUND)
         context = CommandContext(self.session, self.actor, command, self.now, current)
-        change = spec.handler(context)
-        version = store.save_change(self.session, change, current, self.now)
-        return {"status": "applied", "entity": change.entity, "version": version}
+        result = spec.handler(context)
+        primary, *others = result if isinstance(result, list | tuple) else [result]
+        version = store.save_change(self.session, primary, current, self.now)
+        for change in others:
+            # Entities a command also creates or updates (e.g. hazards from an inspection's failed items).
+            store.save_change(
+                self.session,
+                change,
+                store.load_entity(self.session, change.entity, change.id, lock=True),
+                self.now,
+            )
+        self.changes.extend([primary, *others])
+        return {"status": "applied", "entity": primary.entity, "version": version}
 
 
 class _Row:

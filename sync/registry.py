@@ -11,7 +11,9 @@ from .types import Actor, Change, CommandContext
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
-Handler = Callable[[CommandContext], Change]
+# A handler returns the entity's new state, or a list whose first item is the command's own entity
+# followed by other entities the command changed.
+Handler = Callable[[CommandContext], Change | list[Change]]
 ScopePolicy = Callable[[Any, Actor], Iterable[str]]
 
 
@@ -24,6 +26,7 @@ class CommandSpec:
     handler: Handler
     creates: bool = False
     blob_args: tuple[str, ...] = ()
+    secret_args: tuple[str, ...] = ()
 
     def referenced_blobs(self, args: dict[str, Any]) -> list[str]:
         """Return the well-formed sha256 values the args reference (the handler checks the rest)."""
