@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from sqlalchemy import select
 
 from sync import Actor, Change, SyncEngine
 
 from .commands import hazard
 from .extensions import db
-from .models import Enterprise, User
-from .models.enterprise import enterprise_scope
-from .models.user import BUREAU_SCOPE
+from .models import User
+from .scopes import cursor_fingerprint, visible_scopes
 
 COMMAND_SPECS = (*hazard.SPECS,)
 
 
-def visible_scopes(session, actor: Actor) -> set[str]:
-    """Enterprise users see their enterprise; the bureau sees every enterprise and itself."""
-    if actor.role == "bureau":
-        ids = session.execute(select(Enterprise.id)).scalars()
-        return {enterprise_scope(i) for i in ids} | {BUREAU_SCOPE}
-    if actor.enterprise_id:
-        return {enterprise_scope(actor.enterprise_id)}
-    return set()
-
-
 def init_sync(app: Flask) -> None:
     """Create the engine once per app and keep it in app.extensions."""
-    engine = SyncEngine(visible_scopes)
+    engine = SyncEngine(visible_scopes, fingerprint_policy=cursor_fingerprint)
     for spec in COMMAND_SPECS:
         engine.register(spec)
     app.extensions["sync_engine"] = engine

@@ -20,12 +20,23 @@ from .wire import is_uuid, utc_now
 AfterPush = Callable[[Session, Actor, list[Change]], list[Change]]
 
 
+# Names what a reader may see; a cursor made under another fingerprint answers reset_required. Scopes
+# that only ever gain members whose changes are all newer than any cursor may share one fingerprint.
+FingerprintPolicy = Callable[[Actor, set[str]], str]
+
+
 class SyncEngine:
     """Protocol v1 semantics; the application registers command types and who sees which scope."""
 
-    def __init__(self, scope_policy: ScopePolicy, clock: Callable[[], datetime] = utc_now):
+    def __init__(
+        self,
+        scope_policy: ScopePolicy,
+        clock: Callable[[], datetime] = utc_now,
+        fingerprint_policy: FingerprintPolicy | None = None,
+    ):
         self.registry = CommandRegistry()
         self.scope_policy = scope_policy
+        self.fingerprint_policy = fingerprint_policy or pull.scope_fingerprint
         self.clock = clock
         self.after_push: list[AfterPush] = []
         positions.install()
@@ -82,7 +93,9 @@ class SyncEngine:
             if row is not None and row.user_id != actor.id:
                 raise SyncError(409, "client_owned_by_other_user", OWNED)
             last_seq = row.last_seq if row else 0
-        page = pull.read_changes(session, actor, self.scopes_for(session, actor), cursor, limit)
+        scopes = self.scopes_for(session, actor)
+        fingerprint = self.fingerprint_policy(actor, scopes)
+        page = pull.read_changes(session, actor, scopes, cursor, limit, fingerprint)
         page["last_seq"] = last_seq
         return page
 

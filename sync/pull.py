@@ -44,10 +44,15 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
 
 
 def read_changes(
-    session: Session, actor: Actor, scopes: set[str], cursor: str | None, limit: int
+    session: Session,
+    actor: Actor,
+    scopes: set[str],
+    cursor: str | None,
+    limit: int,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """Return one page of changes after the cursor, with the next cursor and whether more remain."""
-    fingerprint = scope_fingerprint(actor, scopes)
+    fingerprint = fingerprint or scope_fingerprint(actor, scopes)
     top, horizon = positions.current_position(session)
     after = 0
     if cursor:

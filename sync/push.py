@@ -182,7 +182,7 @@ class PushRun:
         }
         try:
             with self.session.begin_nested():
-                record.update(self._decide(command))
+                record.update(self._decide(command, offset_ms))
         except Rejection as rejection:
             record.update(
                 status="rejected",
@@ -213,14 +213,14 @@ class PushRun:
                 seq=self.records[0]["seq"],
             ) from None
 
-    def _decide(self, command: Command) -> dict[str, Any]:
+    def _decide(self, command: Command, offset_ms: int) -> dict[str, Any]:
         spec = self.registry.get(command.type)
         if spec is None:
             raise Rejection("unknown_type", UNKNOWN)
         current = store.load_entity(self.session, spec.entity, command.entity_id, lock=True)
         if not spec.creates and (current is None or current.deleted or current.scope not in self.scopes):
             raise Rejection("not_found", NOT_FOUND)
-        context = CommandContext(self.session, self.actor, command, self.now, current)
+        context = CommandContext(self.session, self.actor, command, self.now, current, offset_ms)
         result = spec.handler(context)
         primary, *others = result if isinstance(result, list | tuple) else [result]
         version = store.save_change(self.session, primary, current, self.now)

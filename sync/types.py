@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -60,6 +60,12 @@ class CommandContext:
     command: Command
     received_at: datetime
     current: EntityState | None
+    # Server time minus the device's sent_at: add it to captured_at for the device's true time.
+    clock_offset_ms: int = 0
+
+    def true_captured_at(self) -> datetime:
+        """Return captured_at corrected by the device clock offset estimated for this push."""
+        return self.command.captured_at + timedelta(milliseconds=self.clock_offset_ms)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from ..extensions import db
 from ..rules.roles import ENTERPRISE_FLAGS
 from ..rules.uscc import is_valid_uscc
+from ..scopes import enterprise_scope
 from .types import UtcDateTime, utcnow
 
 
@@ -55,8 +56,3 @@ class Enterprise(db.Model):
             "standardisation_grade": self.standardisation_grade,
             "address": self.address,
         }
-
-
-def enterprise_scope(enterprise_id: str) -> str:
-    """Name the sync scope of an enterprise."""
-    return f"ent:{enterprise_id}"

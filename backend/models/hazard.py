@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sync.wire import format_time
 
 from ..extensions import db
-from .enterprise import enterprise_scope
+from ..scopes import enterprise_scope
 from .types import UtcDateTime
 
 

@@ -8,10 +8,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .enterprise import enterprise_scope
+from ..scopes import BUREAU_SCOPE, enterprise_scope
 from .types import UtcDateTime, utcnow
-
-BUREAU_SCOPE = "bureau"
 
 
 class User(db.Model):

@@ -1,0 +1,92 @@
+"""Special-operation certificates (特种作业操作证): validity, three-yearly review, renewal window, re-exam."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .cadence import add_months
+
+SOURCE = "安监总局令第30号 Art.21, 32"
+VALIDITY_YEARS = 6
+REVIEW_EVERY_YEARS = 3
+# Both a review (复审) and a renewal (延期换证) are applied for within this many days before their date.
+APPLY_WITHIN_DAYS = 60
+REFRESHER_HOURS_BEFORE_RENEWAL = 8
+OFF_JOB_MONTHS_BEFORE_REEXAM = 6
+CERTIFICATE_STATES = ("ok", "review_due", "renewal_due", "expired")
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    """A certificate on a given day: its state, next review and renewal window."""
+
+    state: str
+    expires_on: date
+    next_review: date | None  # None when no review falls before expiry: renewal replaces it
+    review_overdue: bool  # the review date passed without a review
+    renewal_opens: date
+    renewal_window_open: bool
+
+
+def default_expiry(issued_on: date) -> date:
+    """Return the expiry of a certificate issued on that day (six years, clamped at 29 February)."""
+    return add_months(issued_on, 12 * VALIDITY_YEARS)
+
+
+def default_review(issued_on: date) -> date:
+    """Return the first review date of a certificate issued on that day (three years)."""
+    return add_months(issued_on, 12 * REVIEW_EVERY_YEARS)
+
+
+def next_review(issued_on: date, reviewed_on: date | None, expires_on: date) -> date | None:
+    """Return the first review date, counted from issue, not covered by the last review; None past expiry.
+
+    A review done on day r covers every review date up to r + APPLY_WITHIN_DAYS, so an early review in its
+    window, or a late one, does not shift the three-year rhythm fixed by the issue date.
+    """
+    covered_until = (reviewed_on or issued_on) + timedelta(days=APPLY_WITHIN_DAYS if reviewed_on else 0)
+    cycle = 1
+    while (due := add_months(issued_on, 12 * REVIEW_EVERY_YEARS * cycle)) < expires_on:
+        if due > covered_until:
+            return due
+        cycle += 1
+    return None
+
+
+def certificate_status(
+    issued_on: date, reviewed_on: date | None, expires_on: date | None, today: date
+) -> CertificateStatus:
+    """Return a certificate's state: expired after expiry, renewal_due in its window, review_due, or ok."""
+    expires_on = expires_on or default_expiry(issued_on)
+    review = next_review(issued_on, reviewed_on, expires_on)
+    renewal_opens = expires_on - timedelta(days=APPLY_WITHIN_DAYS)
+    window_open = renewal_opens <= today <= expires_on
+    if today > expires_on:
+        state = "expired"
+    elif window_open:
+        state = "renewal_due"
+    elif review is not None and today >= review - timedelta(days=APPLY_WITHIN_DAYS):
+        state = "review_due"
+    else:
+        state = "ok"
+    return CertificateStatus(
+        state=state,
+        expires_on=expires_on,
+        next_review=review,
+        review_overdue=review is not None and today > review and state != "expired",
+        renewal_opens=renewal_opens,
+        renewal_window_open=window_open,
+    )
+
+
+def may_apply_for_renewal(status: CertificateStatus, refresher_hours: int) -> bool:
+    """Tell whether renewal may be applied for: window open and the 8-hour refresher done."""
+    return status.renewal_window_open and refresher_hours >= REFRESHER_HOURS_BEFORE_RENEWAL
+
+
+def reexam_required(off_job_since: date | None, back_on: date) -> bool:
+    """Tell whether someone returning to the job must sit the exam again (off it more than six months)."""
+    if off_job_since is None:
+        return False
+    return back_on > add_months(off_job_since, OFF_JOB_MONTHS_BEFORE_REEXAM)

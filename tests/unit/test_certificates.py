@@ -1,0 +1,119 @@
+"""Special-operation certificates: six-year validity, three-yearly review, renewal window, re-exam."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backend.rules.certificates import (
+    CERTIFICATE_STATES,
+    REFRESHER_HOURS_BEFORE_RENEWAL,
+    certificate_status,
+    default_expiry,
+    default_review,
+    may_apply_for_renewal,
+    reexam_required,
+)
+
+ISSUED = date(2024, 5, 10)
+REVIEW = date(2027, 5, 10)
+EXPIRY = date(2030, 5, 10)
+REVIEWED = date(2027, 4, 1)
+
+
+def test_a_certificate_is_valid_for_six_years():
+    assert default_expiry(ISSUED) == EXPIRY
+    assert certificate_status(ISSUED, None, None, ISSUED).expires_on == EXPIRY
+
+
+def test_a_certificate_issued_on_29_february_expires_on_28_february():
+    assert default_expiry(date(2024, 2, 29)) == date(2030, 2, 28)
+
+
+def test_a_certificate_is_reviewed_three_years_after_issue():
+    assert default_review(ISSUED) == REVIEW
+    status = certificate_status(ISSUED, None, None, date(2024, 6, 1))
+    assert (status.state, status.next_review, status.review_overdue) == ("ok", REVIEW, False)
+
+
+@pytest.mark.parametrize(("today", "state"), [(date(2027, 3, 10), "ok"), (date(2027, 3, 11), "review_due")])
+def test_review_falls_due_sixty_days_before_its_date(today, state):
+    assert certificate_status(ISSUED, None, EXPIRY, today).state == state
+
+
+def test_a_missed_review_stays_due_and_is_marked_overdue():
+    status = certificate_status(ISSUED, None, EXPIRY, REVIEW + timedelta(days=1))
+    assert (status.state, status.review_overdue) == ("review_due", True)
+
+
+@pytest.mark.parametrize("reviewed_on", (REVIEWED, date(2027, 6, 1)))
+def test_an_early_or_late_review_leaves_no_review_before_expiry(reviewed_on):
+    status = certificate_status(ISSUED, reviewed_on, EXPIRY, date(2027, 7, 1))
+    assert (status.state, status.next_review) == ("ok", None)
+
+
+def test_a_review_before_its_window_does_not_count_for_it():
+    assert certificate_status(ISSUED, date(2026, 1, 1), EXPIRY, date(2026, 6, 1)).next_review == REVIEW
+
+
+def test_a_longer_validity_keeps_the_three_year_review_rhythm_from_issue():
+    status = certificate_status(ISSUED, REVIEWED, date(2033, 5, 10), date(2028, 1, 1))
+    assert status.next_review == date(2030, 5, 10)
+
+
+@pytest.mark.parametrize(
+    ("today", "state", "window_open"),
+    [
+        (date(2030, 3, 10), "ok", False),
+        (date(2030, 3, 11), "renewal_due", True),
+        (EXPIRY, "renewal_due", True),
+        (date(2030, 5, 11), "expired", False),
+    ],
+)
+def test_renewal_window_opens_sixty_days_before_expiry_and_expiry_follows_it(today, state, window_open):
+    status = certificate_status(ISSUED, REVIEWED, EXPIRY, today)
+    assert (status.state, status.renewal_window_open) == (state, window_open)
+    assert status.renewal_opens == date(2030, 3, 11)
+
+
+def test_an_unreviewed_certificate_past_expiry_is_expired_not_review_overdue():
+    status = certificate_status(ISSUED, None, EXPIRY, date(2031, 1, 1))
+    assert (status.state, status.review_overdue) == ("expired", False)
+
+
+def test_renewal_needs_the_window_and_an_eight_hour_refresher():
+    inside = certificate_status(ISSUED, REVIEWED, EXPIRY, date(2030, 4, 1))
+    outside = certificate_status(ISSUED, REVIEWED, EXPIRY, date(2029, 4, 1))
+    assert REFRESHER_HOURS_BEFORE_RENEWAL == 8
+    assert may_apply_for_renewal(inside, 8) and not may_apply_for_renewal(inside, 7)
+    assert not may_apply_for_renewal(outside, 8)
+
+
+@pytest.mark.parametrize(
+    ("back_on", "required"), [(date(2024, 7, 31), False), (date(2024, 8, 1), True), (date(2024, 2, 1), False)]
+)
+def test_off_the_job_more_than_six_months_means_a_re_exam(back_on, required):
+    assert reexam_required(date(2024, 1, 31), back_on) is required
+
+
+def test_never_off_the_job_means_no_re_exam():
+    assert not reexam_required(None, date(2030, 1, 1))
+
+
+@given(
+    issued=st.dates(min_value=date(2000, 1, 1), max_value=date(2080, 12, 31)),
+    reviewed_after=st.none() | st.integers(0, 2200),
+    day=st.integers(0, 2400),
+    later=st.integers(0, 400),
+)
+def test_certificate_state_is_always_known_and_expiry_is_final(issued, reviewed_after, day, later):
+    reviewed = None if reviewed_after is None else issued + timedelta(days=reviewed_after)
+    today = issued + timedelta(days=day)
+    status = certificate_status(issued, reviewed, None, today)
+    assert status.state in CERTIFICATE_STATES
+    assert status.next_review is None or issued < status.next_review < status.expires_on
+    if status.state == "expired":
+        assert certificate_status(issued, reviewed, None, today + timedelta(days=later)).state == "expired"
