@@ -81,11 +81,9 @@ def period_deadline(rule: DeadlineRule, day: date) -> date:
 
 
 def next_deadline(rule: DeadlineRule, last_done: date | None, today: date, since: date | None) -> date:
-    """Return the next report deadline.
-
-    A report covers the last completed period, so after a report the period in progress is owed next;
-    never reported, the period containing `since` is owed, or without `since` the last completed one.
-    """
+    """Return the next report deadline: that of the period in progress when last reported."""
+    # A report covers the last completed period, so the period in progress on its day is owed next;
+    # never reported, the period containing `since` is owed, or without `since` the last completed one.
     if last_done is not None:
         return period_deadline(rule, last_done)
     if since is not None:

@@ -40,11 +40,9 @@ def default_review(issued_on: date) -> date:
 
 
 def next_review(issued_on: date, reviewed_on: date | None, expires_on: date) -> date | None:
-    """Return the first review date, counted from issue, not covered by the last review; None past expiry.
-
-    A review done on day r covers every review date up to r + APPLY_WITHIN_DAYS, so an early review in its
-    window, or a late one, does not shift the three-year rhythm fixed by the issue date.
-    """
+    """Return the first review date, counted from issue, not covered by the last review; None past expiry."""
+    # A review on day r covers every review date up to r + APPLY_WITHIN_DAYS, so an early review in its
+    # window, or a late one, does not shift the three-year rhythm fixed by the issue date.
     covered_until = (reviewed_on or issued_on) + timedelta(days=APPLY_WITHIN_DAYS if reviewed_on else 0)
     cycle = 1
     while (due := add_months(issued_on, 12 * REVIEW_EVERY_YEARS * cycle)) < expires_on:

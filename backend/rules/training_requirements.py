@@ -104,7 +104,8 @@ def passes(score: int) -> bool:
 
 def exam_status(attempts: Sequence[tuple[date, int]]) -> ExamStatus:
     """Replay exam attempts in date order through EXAM_TRANSITIONS."""
-    state, last = "not_taken", None
+    state: str = "not_taken"
+    last: tuple[date, int] | None = None
     for attempt in sorted(attempts, key=lambda a: a[0]):
         state, last = EXAM_TRANSITIONS[(state, passes(attempt[1]))], attempt
     return ExamStatus(state, last[1] if last else None, last[0] if last else None)
