@@ -6,12 +6,19 @@ from flask import Flask, current_app
 
 from sync import Actor, Change, SyncEngine
 
-from .commands import hazard
+from .commands import drill, hazard, inspection, lockout, people, training
 from .extensions import db
 from .models import User
 from .scopes import cursor_fingerprint, visible_scopes
 
-COMMAND_SPECS = (*hazard.SPECS,)
+COMMAND_SPECS = (
+    *hazard.SPECS,
+    *people.SPECS,
+    *drill.SPECS,
+    *lockout.SPECS,
+    *training.SPECS,
+    *inspection.SPECS,
+)
 
 
 def init_sync(app: Flask) -> None:

@@ -69,6 +69,8 @@ entities = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_sync_entities_scope_position", "scope", "position"),
     Index("ix_sync_entities_position", "position"),
+    # Reports read one record type of one enterprise (cadences, ledgers).
+    Index("ix_sync_entities_entity_scope", "entity", "scope"),
 )
 
 # One row: the highest position handed out. Taken under a row lock just before commit.

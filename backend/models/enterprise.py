@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -24,7 +24,9 @@ class Enterprise(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     standardisation_grade: Mapped[int | None] = mapped_column(default=None)
     address: Mapped[str] = mapped_column(String(300), default="")
+    ledger_confirmed_on: Mapped[date | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    history: Mapped[list] = mapped_column(JSON, default=list)
 
     @validates("uscc")
     def check_uscc(self, _key: str, value: str) -> str:
@@ -55,4 +57,7 @@ class Enterprise(db.Model):
             "flags": sorted(self.flags or []),
             "standardisation_grade": self.standardisation_grade,
             "address": self.address,
+            "ledger_confirmed_on": self.ledger_confirmed_on.isoformat() if self.ledger_confirmed_on else None,
+            "registered_on": self.created_at.date().isoformat() if self.created_at else None,
+            "history": list(self.history or []),
         }

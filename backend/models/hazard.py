@@ -42,6 +42,7 @@ class Hazard(db.Model):
     rectification: Mapped[dict | None] = mapped_column(JSON)
     verification: Mapped[dict | None] = mapped_column(JSON)
     history: Mapped[list] = mapped_column(JSON, default=list)
+    inspection_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     @property
     def scope(self) -> str:
@@ -70,4 +71,5 @@ class Hazard(db.Model):
             "rectification": self.rectification,
             "verification": self.verification,
             "history": list(self.history or []),
+            "inspection_id": self.inspection_id,
         }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -23,8 +23,12 @@ class User(db.Model):
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     employment_type: Mapped[str] = mapped_column(String(16), default="own")
     password_hash: Mapped[str] = mapped_column(String(200))
+    job: Mapped[str | None] = mapped_column(String(64), default=None)
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    hired_on: Mapped[date | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    history: Mapped[list] = mapped_column(JSON, default=list)
 
     @property
     def scope(self) -> str:
@@ -43,4 +47,12 @@ class User(db.Model):
 
     def to_data(self) -> dict:
         """Return the synced whole state (colleague lists for pickers): never the password hash."""
-        return {**self.to_public(), "employment_type": self.employment_type, "active": self.active}
+        return {
+            **self.to_public(),
+            "employment_type": self.employment_type,
+            "job": self.job,
+            "phone": self.phone,
+            "hired_on": self.hired_on.isoformat() if self.hired_on else None,
+            "active": self.active,
+            "history": list(self.history or []),
+        }

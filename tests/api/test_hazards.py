@@ -39,6 +39,7 @@ HAZARD_FIELDS = {
     "rectification",
     "verification",
     "history",
+    "inspection_id",  # docs/commands.md: set when an inspection's failed item made the hazard
 }
 DUE = "2030-06-30"
 

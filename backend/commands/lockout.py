@@ -1,0 +1,3 @@
+"""Handlers of the lockout commands (docs/commands.md): TO BE WRITTEN."""
+
+SPECS = ()

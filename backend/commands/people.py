@@ -1,0 +1,3 @@
+"""Handlers of the people commands (docs/commands.md): TO BE WRITTEN."""
+
+SPECS = ()

@@ -1,0 +1,3 @@
+"""Handlers of the training commands (docs/commands.md): TO BE WRITTEN."""
+
+SPECS = ()

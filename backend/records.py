@@ -1,0 +1,29 @@
+"""Reading synced document entities (drills, lockouts, training, inspections…) for rules and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from sync import tables
+
+from .scopes import enterprise_scope
+
+
+def records_of(
+    session, entity: str, enterprise_id: str, include_deleted: bool = False
+) -> list[dict[str, Any]]:
+    """Return the current data of every entity of a type in one enterprise."""
+    e = tables.entities.c
+    query = select(e.data).where(e.entity == entity, e.scope == enterprise_scope(enterprise_id))
+    if not include_deleted:
+        query = query.where(e.deleted.is_(False))
+    return list(session.execute(query).scalars())
+
+
+def record(session, entity: str, entity_id: str) -> dict[str, Any] | None:
+    """Return one entity's current data, or None."""
+    e = tables.entities.c
+    query = select(e.data).where(e.entity == entity, e.id == entity_id, e.deleted.is_(False))
+    return session.execute(query).scalar()
