@@ -14,6 +14,7 @@ from .api import auth, blobs, health, sync
 from .api.errors import register_error_handlers
 from .blob_setup import init_blobs
 from .cli import register_cli
+from .command_docs import publish_command_schemas
 from .config import ROOT, Config
 from .extensions import api, db, migrate
 from .jwt_setup import init_jwt
@@ -37,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_jwt(app)
     api.init_app(app)
     init_sync(app)
+    publish_command_schemas(api)
     init_blobs(app)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from sync import Actor, Change, SyncEngine
 
 from .commands import drill, hazard, inspection, lockout, people, training
+from .derived import LISTENERS
 from .extensions import db
 from .models import User
 from .scopes import cursor_fingerprint, visible_scopes
@@ -26,6 +27,7 @@ def init_sync(app: Flask) -> None:
     engine = SyncEngine(visible_scopes, fingerprint_policy=cursor_fingerprint)
     for spec in COMMAND_SPECS:
         engine.register(spec)
+    engine.after_push.extend(LISTENERS)
     app.extensions["sync_engine"] = engine
 
 

@@ -139,3 +139,11 @@ SPECS = (
     CommandSpec("hazard.verify", "hazard", verify),
     CommandSpec("hazard.dismiss", "hazard", dismiss),
 )
+
+ARGS = {
+    "hazard.report": ReportArgs,
+    "hazard.assign": AssignArgs,
+    "hazard.rectify": RectifyArgs,
+    "hazard.verify": VerifyArgs,
+    "hazard.dismiss": DismissArgs,
+}

@@ -44,6 +44,8 @@ class ArgsSchema(Schema):
 
 
 class ReportArgs(ArgsSchema):
+    """Any enterprise user: a new hazard in `reported`."""
+
     title = text(200)
     # Required by protocol.md (it may be empty: a photo often says enough).
     description = fields.String(required=True, validate=validate.Length(max=5000))
@@ -57,17 +59,23 @@ class ReportArgs(ArgsSchema):
 
 
 class AssignArgs(ArgsSchema):
+    """Officer or principal: `reported`/`assigned` → `assigned`; a major hazard needs a plan."""
+
     assignee_id = fields.UUID(required=True)
     due_date = fields.Date(required=True)
     plan = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
 
 
 class RectifyArgs(ArgsSchema):
+    """The assignee or an officer (from `assigned`); the reporter or an officer (`reported`, general) → `rectified`."""
+
     note = text(5000)
     photos = photos(1)
 
 
 class VerifyArgs(ArgsSchema):
+    """Officer or principal, not the rectifier: accepted → `closed`, else back to `assigned`."""
+
     accepted = StrictBoolean(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
 
@@ -79,4 +87,6 @@ class VerifyArgs(ArgsSchema):
 
 
 class DismissArgs(ArgsSchema):
+    """Officer or principal: `reported` → `dismissed`."""
+
     reason = text(2000)

@@ -2,6 +2,12 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import { useSession } from './composables/useSession.js';
 import HazardListPage from './pages/HazardListPage.vue';
+import { routes as homeRoutes } from './home/routes.js';
+import { routes as peopleRoutes } from './people/routes.js';
+import { routes as drillRoutes } from './drill/routes.js';
+import { routes as trainingRoutes } from './training/routes.js';
+import { routes as lockoutRoutes } from './lockout/routes.js';
+import { routes as inspectionRoutes } from './inspection/routes.js';
 
 const routes = [
   { path: '/', component: HazardListPage, meta: { tab: true } },
@@ -11,6 +17,13 @@ const routes = [
   { path: '/hazards/:id/:action(assign|rectify|verify|dismiss)', component: () => import('./pages/HazardActionPage.vue') },
   { path: '/sync', component: () => import('./pages/SyncPage.vue'), meta: { tab: true } },
   { path: '/me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
+  // Each record area owns its routes (src/<area>/routes.js).
+  ...homeRoutes,
+  ...peopleRoutes,
+  ...drillRoutes,
+  ...trainingRoutes,
+  ...lockoutRoutes,
+  ...inspectionRoutes,
   { path: '/:rest(.*)*', redirect: '/' },
 ];
 

@@ -6,6 +6,18 @@ import vantEn from 'vant/es/locale/lang/en-US';
 import zhCN from './zh-CN.json';
 import en from './en.json';
 
+// Each record area keeps its texts beside its screens, under its own key ($t('drill.…')).
+const AREAS = import.meta.glob('../*/{zh-CN,en}.json', { eager: true, import: 'default' });
+
+function withAreas(base, locale) {
+  const merged = { ...base };
+  for (const [path, texts] of Object.entries(AREAS)) {
+    const [, area, file] = path.match(/^\.\.\/([^/]+)\/(.+)\.json$/);
+    if (area !== 'i18n' && file === locale) merged[area] = { ...(merged[area] || {}), ...texts };
+  }
+  return merged;
+}
+
 export const LOCALES = [
   { code: 'zh-CN', label: '简体中文' },
   { code: 'en', label: 'English' },
@@ -20,7 +32,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: savedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': withAreas(zhCN, 'zh-CN'), en: withAreas(en, 'en') },
 });
 
 /** Switch the UI language now and for the next start. */

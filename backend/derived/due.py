@@ -1,0 +1,15 @@
+"""Computed due entities (docs/commands.md): TO BE WRITTEN."""
+
+from __future__ import annotations
+
+from sync import Change
+
+
+def on_push(session, actor, changes: list[Change]) -> list[Change]:
+    """Return the due changes that follow from a push's changes."""
+    return []
+
+
+def rebuild(session, enterprise_id: str) -> list[Change]:
+    """Return the due entities of one enterprise, computed afresh."""
+    return []

@@ -1,0 +1,2 @@
+// Routes of the home screens (added to the app's router in src/router.js).
+export const routes = [];
