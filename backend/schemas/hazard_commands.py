@@ -67,7 +67,7 @@ class AssignArgs(ArgsSchema):
 
 
 class RectifyArgs(ArgsSchema):
-    """The assignee or an officer (from `assigned`); the reporter or an officer (`reported`, general) → `rectified`."""
+    """Assignee or officer (from `assigned`); reporter or officer (`reported`, general) → `rectified`."""
 
     note = text(5000)
     photos = photos(1)
