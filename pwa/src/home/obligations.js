@@ -1,0 +1,95 @@
+// The enterprises × obligations matrix from each enterprise's pulled `due` entity: red/amber/green cells,
+// nothing hard-coded — the columns are whatever obligations the server computed.
+
+export const RAG = { ok: 'green', due_soon: 'amber', overdue: 'red' };
+const RANK = { red: 3, amber: 2, green: 1, none: 0 };
+
+/** green / amber / red for an obligation state; 'none' when unknown. */
+export function ragOf(state) {
+  return RAG[state] ?? 'none';
+}
+
+/** The Vant tag type for a RAG colour. */
+export function tagTypeOf(rag) {
+  return { red: 'danger', amber: 'warning', green: 'success' }[rag] ?? 'default';
+}
+
+/** The label of an obligation in the UI language. */
+export function obligationLabel(o, locale = 'zh-CN') {
+  return (locale.startsWith('zh') ? o.label_zh : o.label_en) || o.label_zh || o.label_en || o.key;
+}
+
+/** The worst colour of a list of colours. */
+export function worstRag(rags) {
+  return rags.reduce((worst, r) => (RANK[r] > RANK[worst] ? r : worst), 'none');
+}
+
+/**
+ * Build {columns: [{key, label}], rows: [{enterprise, due, cells: {key: cell|null}, worst}]}
+ * from enterprises and their `due` data (matched by enterprise_id). Column order: first seen.
+ */
+export function obligationMatrix(enterprises, dues, locale = 'zh-CN') {
+  const dueBy = new Map(dues.filter(Boolean).map((d) => [d.enterprise_id, d]));
+  const columns = [];
+  const seen = new Set();
+  for (const d of dueBy.values()) {
+    for (const o of d.obligations ?? []) {
+      if (!seen.has(o.key)) {
+        seen.add(o.key);
+        columns.push({ key: o.key, label: obligationLabel(o, locale) });
+      }
+    }
+  }
+  const rows = [...enterprises]
+    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '', 'zh-CN'))
+    .map((enterprise) => {
+      const due = dueBy.get(enterprise.id) ?? null;
+      const cells = {};
+      for (const c of columns) {
+        const o = (due?.obligations ?? []).find((x) => x.key === c.key);
+        cells[c.key] = o ? { ...o, rag: ragOf(o.state) } : null;
+      }
+      const worst = worstRag(Object.values(cells).filter(Boolean).map((c) => c.rag));
+      return { enterprise, due, cells, worst };
+    });
+  return { columns, rows };
+}
+
+/** Obligations of one `due`, worst first then soonest, each with its colour. */
+export function sortedObligations(due) {
+  return (due?.obligations ?? [])
+    .map((o) => ({ ...o, rag: ragOf(o.state) }))
+    .sort((a, b) => RANK[b.rag] - RANK[a.rag] || String(a.next_due ?? '').localeCompare(String(b.next_due ?? '')));
+}
+
+/** The due entity's list (or count) of open major hazards, whichever name the server uses. */
+export function majorHazardsOf(due) {
+  return listOrCount(due?.major_hazards ?? due?.open_major_hazards);
+}
+
+/** The due entity's late entries (captured long before received), list or count. */
+export function lateEntriesOf(due) {
+  return listOrCount(due?.late_entries);
+}
+
+function listOrCount(value) {
+  if (Array.isArray(value)) return { list: value, count: value.length };
+  if (typeof value === 'number') return { list: [], count: value };
+  return { list: [], count: 0 };
+}
+
+/** Whole days between two dates (YYYY-MM-DD or ISO), b − a. */
+export function daysBetween(a, b) {
+  if (!a || !b) return null;
+  const day = (s) => Date.UTC(...String(s).slice(0, 10).split('-').map((n, i) => Number(n) - (i === 1 ? 1 : 0)));
+  return Math.round((day(b) - day(a)) / 86_400_000);
+}
+
+/** Which record list is behind an obligation key: drills, inspections, trainings, hazards or the ledger. */
+export function recordsBehind(key) {
+  if (/drill/.test(key)) return 'drills';
+  if (/inspection/.test(key)) return 'inspections';
+  if (/training/.test(key)) return 'trainings';
+  if (/hazard/.test(key)) return 'hazards';
+  return 'ledger';
+}

@@ -1,0 +1,47 @@
+// Who may start which inspection, who may record in one, and the tallies of a checklist. Display only.
+
+export const KINDS = ['principal', 'self_check', 'enforcement'];
+export const RESULTS = ['pass', 'fail', 'na'];
+export const QUIZ_PASS = 80;
+
+/** The inspection kinds this person may start (principal → 带队检查 and 自查, officer → 自查, bureau → 执法检查). */
+export function startableKinds(user) {
+  switch (user?.role) {
+    case 'principal':
+      return ['principal', 'self_check'];
+    case 'officer':
+      return ['self_check'];
+    case 'bureau':
+      return ['enforcement'];
+    default:
+      return [];
+  }
+}
+
+/** Only the leader records items, the quiz and the finish, while it is in progress. */
+export function canRecord(inspection, user) {
+  return !!inspection && !!user && inspection.status === 'in_progress' && inspection.led_by === user.id;
+}
+
+/** The quiz is the bureau's, on enforcement inspections. */
+export function canRecordQuiz(inspection, user) {
+  return canRecord(inspection, user) && inspection.kind === 'enforcement' && user.role === 'bureau';
+}
+
+/** What an item answer needs before it can be queued: a note when it fails. Returns an error key or null. */
+export function itemError({ result, note }) {
+  if (!RESULTS.includes(result)) return 'resultRequired';
+  if (result === 'fail' && !String(note ?? '').trim()) return 'noteRequired';
+  return null;
+}
+
+/** Counts of pass / fail / na / open (unanswered) and failed major items. */
+export function tally(items = []) {
+  const t = { pass: 0, fail: 0, na: 0, open: 0, majorFail: 0, total: items.length };
+  for (const i of items) {
+    if (i.result in t) t[i.result]++;
+    else t.open++;
+    if (i.result === 'fail' && i.major) t.majorFail++;
+  }
+  return t;
+}

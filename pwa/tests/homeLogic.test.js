@@ -1,0 +1,74 @@
+// Home and bureau logic: obligations grouped into red/amber/green cells, and what is due per role.
+import { describe, it, expect } from 'vitest';
+import { obligationMatrix, ragOf, sortedObligations, majorHazardsOf, daysBetween, recordsBehind } from '../src/home/obligations.js';
+import { myTrainings, hazardsToRectify, hazardsToVerify, recordWarnings, openMajorHazards } from '../src/home/duties.js';
+
+const ob = (key, state, next_due) => ({ key, label_zh: `中-${key}`, label_en: `en-${key}`, state, next_due });
+const enterprises = [{ id: 'B', name: '乙厂' }, { id: 'A', name: '甲厂' }, { id: 'C', name: '丙厂' }];
+const dues = [
+  { enterprise_id: 'A', obligations: [ob('evacuation_drill', 'overdue', '2026-01-01'), ob('principal_inspection', 'ok', '2026-12-01')] },
+  { enterprise_id: 'B', obligations: [ob('evacuation_drill', 'due_soon', '2026-12-05'), ob('ledger_update', 'ok', '2027-03-01')] },
+];
+
+describe('obligation matrix', () => {
+  it('makes columns from every due entity, rows per enterprise, cells coloured by state', () => {
+    const { columns, rows } = obligationMatrix(enterprises, dues, 'zh-CN');
+    expect(columns.map((c) => c.key)).toEqual(['evacuation_drill', 'principal_inspection', 'ledger_update']);
+    expect(columns[0].label).toBe('中-evacuation_drill');
+    const a = rows.find((r) => r.enterprise.id === 'A');
+    expect(a.cells.evacuation_drill).toMatchObject({ rag: 'red', next_due: '2026-01-01' });
+    expect(a.cells.ledger_update).toBe(null);
+    expect(a.worst).toBe('red');
+    expect(rows.find((r) => r.enterprise.id === 'B').worst).toBe('amber');
+    expect(rows.find((r) => r.enterprise.id === 'C')).toMatchObject({ due: null, worst: 'none' });
+    expect(obligationMatrix(enterprises, dues, 'en').columns[0].label).toBe('en-evacuation_drill');
+  });
+
+  it('maps states to colours and sorts worst first', () => {
+    expect([ragOf('ok'), ragOf('due_soon'), ragOf('overdue'), ragOf('?')]).toEqual(['green', 'amber', 'red', 'none']);
+    expect(sortedObligations(dues[0]).map((o) => o.rag)).toEqual(['red', 'green']);
+  });
+
+  it('reads major hazards as a list or a count, counts days and finds the records behind a cell', () => {
+    expect(majorHazardsOf({ major_hazards: [{ id: 'h' }] }).count).toBe(1);
+    expect(majorHazardsOf({ open_major_hazards: 3 })).toEqual({ list: [], count: 3 });
+    expect(daysBetween('2026-11-01', '2026-11-29T10:00:00Z')).toBe(28);
+    expect(recordsBehind('evacuation_drill')).toBe('drills');
+    expect(recordsBehind('principal_inspection')).toBe('inspections');
+    expect(recordsBehind('confined_space_training')).toBe('trainings');
+    expect(recordsBehind('ledger_update')).toBe('ledger');
+  });
+});
+
+describe('what is due for me', () => {
+  const me = { id: 'w1', role: 'worker' };
+  it('lists my scheduled trainings and the hazards assigned to me', () => {
+    const sessions = [
+      { id: 's2', status: 'scheduled', invitee_ids: ['w1'], scheduled_at: '2026-12-02T01:00:00Z' },
+      { id: 's1', status: 'scheduled', invitee_ids: ['w1', 'w2'], scheduled_at: '2026-12-01T01:00:00Z' },
+      { id: 's3', status: 'closed', invitee_ids: ['w1'], scheduled_at: '2026-11-01T01:00:00Z' },
+      { id: 's4', status: 'scheduled', invitee_ids: ['w2'], scheduled_at: '2026-11-01T01:00:00Z' },
+    ];
+    expect(myTrainings(sessions, me).map((s) => s.id)).toEqual(['s1', 's2']);
+    const hazards = [
+      { id: 'h1', status: 'assigned', assignee_id: 'w1', severity: 'major' },
+      { id: 'h2', status: 'assigned', assignee_id: 'w2', severity: 'general' },
+      { id: 'h3', status: 'rectified', assignee_id: 'w1', rectification: { by: 'w1' }, severity: 'major' },
+    ];
+    expect(hazardsToRectify(hazards, me).map((h) => h.id)).toEqual(['h1']);
+    expect(hazardsToVerify(hazards, me)).toEqual([]);
+    expect(hazardsToVerify(hazards, { id: 'o1', role: 'officer' }).map((h) => h.id)).toEqual(['h3']);
+    expect(openMajorHazards(hazards).map((h) => h.id)).toEqual(['h1', 'h3']);
+  });
+
+  it('warns about retraining and expiring certificates', () => {
+    const warnings = recordWarnings({
+      exam: { status: 'retraining_required' },
+      hours_this_year: 4,
+      required_hours: 20,
+      certificates: [{ operation: '电工', state: 'expiring', expires_on: '2026-12-31' }, { operation: '焊工', state: 'valid' }],
+    });
+    expect(warnings.map((w) => w.kind)).toEqual(['retraining_required', 'hours', 'certificate']);
+    expect(recordWarnings(null)).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+// Inspection display logic: kinds by role, checklist copy, item checks, tallies, predicted hazard ids.
+import { describe, it, expect } from 'vitest';
+import { inspectionEffects, predictedHazardId } from '../src/inspection/effects.js';
+import { startableKinds, canRecord, canRecordQuiz, itemError, tally } from '../src/inspection/rules.js';
+import { uuidv5 } from '../src/inspection/uuidv5.js';
+
+const principal = { id: 'p1', role: 'principal', enterprise_id: 'e1' };
+const officer = { id: 'o1', role: 'officer', enterprise_id: 'e1' };
+const bureau = { id: 'b1', role: 'bureau', enterprise_id: null };
+const checklist = { enterprise_id: 'e1', items: [
+  { id: '4.2', article: 4, item: 2, text: '熔融金属喷溅区域有积水', major: true },
+  { id: '3.1', article: 3, item: 1, text: '特种作业人员无证上岗', major: true },
+  { id: 'x', article: 14, item: 1, text: '报警装置失效', major: false },
+] };
+const fx = inspectionEffects((id) => (id === 'e1' ? checklist : null));
+const ID = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+
+describe('uuidv5', () => {
+  it('matches Python uuid.uuid5 (the server computes the hazard ids with it)', () => {
+    expect(uuidv5(ID, '4.2')).toBe('f058f26b-e7e6-5091-b2ac-14afd16f13a5');
+    expect(uuidv5(ID, '重大-' + 'x'.repeat(80))).toBe('e3d75302-adf1-5d43-a361-2cc9ff37e9e1');
+  });
+});
+
+describe('inspection effects', () => {
+  it('copies the checklist on start, records answers and predicts hazards on finish', () => {
+    let i = fx['inspection.start'](null, { kind: 'principal' }, { entity_id: ID, captured_at: 't0' }, principal);
+    expect(i).toMatchObject({ status: 'in_progress', led_by: 'p1', enterprise_id: 'e1', kind: 'principal' });
+    expect(i.items.map((x) => [x.id, x.result, x.major])).toEqual([['4.2', null, true], ['3.1', null, true], ['x', null, false]]);
+    i = fx['inspection.record_item'](i, { item_id: '3.1', result: 'pass', note: '', photos: [] });
+    i = fx['inspection.record_item'](i, { item_id: '4.2', result: 'fail', note: '有积水', photos: ['s'] });
+    expect(tally(i.items)).toMatchObject({ pass: 1, fail: 1, open: 1, majorFail: 1, total: 3 });
+    i = fx['inspection.finish'](i, { summary: '发现1项重大隐患' }, { captured_at: 't1' });
+    expect(i.status).toBe('finished');
+    expect(i.items[0].hazard_id).toBe(predictedHazardId(ID, '4.2'));
+    expect(i.items[1].hazard_id).toBe(null);
+  });
+
+  it('takes the enterprise from the args for the bureau and scores the quiz', () => {
+    let i = fx['inspection.start'](null, { kind: 'enforcement', enterprise_id: 'e1' }, { entity_id: ID, captured_at: 't0' }, bureau);
+    expect(i.enterprise_id).toBe('e1');
+    expect(i.items).toHaveLength(3);
+    expect(fx['inspection.record_quiz'](i, { score: 75, note: '' }).quiz.passed).toBe(false);
+    expect(fx['inspection.record_quiz'](i, { score: 85 }).quiz.passed).toBe(true);
+  });
+});
+
+describe('inspection rules', () => {
+  it('offers kinds by role', () => {
+    expect(startableKinds(principal)).toEqual(['principal', 'self_check']);
+    expect(startableKinds(officer)).toEqual(['self_check']);
+    expect(startableKinds(bureau)).toEqual(['enforcement']);
+    expect(startableKinds({ role: 'worker' })).toEqual([]);
+  });
+
+  it('lets only the leader record, and the quiz only on enforcement by the bureau', () => {
+    const insp = { status: 'in_progress', led_by: 'b1', kind: 'enforcement' };
+    expect(canRecord(insp, bureau)).toBe(true);
+    expect(canRecord(insp, officer)).toBe(false);
+    expect(canRecordQuiz(insp, bureau)).toBe(true);
+    expect(canRecordQuiz({ ...insp, kind: 'self_check' }, bureau)).toBe(false);
+    expect(canRecord({ ...insp, status: 'finished' }, bureau)).toBe(false);
+  });
+
+  it('requires a note for a failed item', () => {
+    expect(itemError({ result: 'fail', note: ' ' })).toBe('noteRequired');
+    expect(itemError({ result: 'fail', note: '有积水' })).toBe(null);
+    expect(itemError({ result: 'pass' })).toBe(null);
+    expect(itemError({ result: null })).toBe('resultRequired');
+  });
+});
