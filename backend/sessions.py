@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from .extensions import db
 from .models import LoginAttempt, LoginSession, RefreshToken, User
@@ -86,6 +86,16 @@ def revoke(session_id: str, reason: str) -> None:
     if session is not None and session.revoked_at is None:
         session.revoked_at, session.revoked_reason = utcnow(), reason
         db.session.commit()
+
+
+def end_sessions_of(user_id: str, reason: str) -> int:
+    """End every open sign-in of a person (password reset, deactivation); the caller commits."""
+    result = db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason[:32])
+    )
+    return result.rowcount
 
 
 def is_revoked(claims: dict) -> bool:
