@@ -69,3 +69,12 @@ describe('inspection rules', () => {
     expect(itemError({ result: null })).toBe('resultRequired');
   });
 });
+
+describe('items shown before the checklist was copied', () => {
+  it('lays recorded answers over the checklist', async () => {
+    const { displayItems } = await import('../src/inspection/effects.js');
+    const bare = fx['inspection.record_item']({ items: [] }, { item_id: '3.1', result: 'fail', note: 'n', photos: [] });
+    const shown = displayItems(bare, checklist);
+    expect(shown.map((i) => [i.id, i.result, i.text.length > 0])).toEqual([['4.2', null, true], ['3.1', 'fail', true], ['x', null, true]]);
+  });
+});

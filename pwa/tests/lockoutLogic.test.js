@@ -71,3 +71,12 @@ describe('lockout steps offered', () => {
     expect(canManageEquipment(a1)).toBe(false);
   });
 });
+
+describe('lockout as shown', () => {
+  it('reads applying with every point locked as locked', async () => {
+    const { displayLockout } = await import('../src/lockout/rules.js');
+    const l = { status: 'applying', locks: [{ point_id: 'p1' }, { point_id: 'p2' }] };
+    expect(displayLockout(l, equipment).status).toBe('locked');
+    expect(displayLockout({ ...l, locks: [{ point_id: 'p1' }] }, equipment).status).toBe('applying');
+  });
+});

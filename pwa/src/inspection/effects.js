@@ -1,6 +1,30 @@
 // Display-only guesses of inspection commands; the server's pulled version replaces them. Starting copies
 // the enterprise's pulled checklist, finishing predicts the hazards' ids (UUIDv5(inspection, item)).
+import { registerEffects } from '../sync/effects.js';
 import { uuidv5 } from './uuidv5.js';
+
+// Effects are synchronous; the screens remember each enterprise's pulled checklist here so a start made
+// offline copies its items (the screens also merge the checklist in: see displayItems).
+const knownChecklists = new Map();
+
+/** Remember pulled checklist data (one per enterprise). */
+export function rememberChecklist(checklist) {
+  if (checklist?.enterprise_id) knownChecklists.set(checklist.enterprise_id, checklist);
+}
+
+/**
+ * The items to show: the inspection's own copy when it has one, else the checklist's items with the
+ * answers recorded so far laid over them.
+ */
+export function displayItems(inspection, checklist) {
+  const own = inspection?.items ?? [];
+  if (own.some((i) => i.text)) return own;
+  const answered = new Map(own.map((i) => [i.id, i]));
+  return itemsFromChecklist(checklist).map((i) => {
+    const a = answered.get(i.id);
+    return a ? { ...i, result: a.result, note: a.note, photos: a.photos, hazard_id: a.hazard_id ?? null } : i;
+  });
+}
 
 /** Inspection items copied from a checklist entity's items, unanswered. */
 export function itemsFromChecklist(checklist) {
@@ -42,12 +66,17 @@ export function inspectionEffects(checklistOf = () => null) {
         history: [],
       };
     },
-    'inspection.record_item': (insp, args) => ({
-      ...insp,
-      items: (insp.items ?? []).map((i) =>
-        i.id === args.item_id ? { ...i, result: args.result, note: args.note ?? '', photos: args.photos ?? [] } : i,
-      ),
-    }),
+    'inspection.record_item': (insp, args) => {
+      const answer = { result: args.result, note: args.note ?? '', photos: args.photos ?? [] };
+      const items = insp.items ?? [];
+      const known = items.some((i) => i.id === args.item_id);
+      return {
+        ...insp,
+        items: known
+          ? items.map((i) => (i.id === args.item_id ? { ...i, ...answer } : i))
+          : [...items, { id: args.item_id, major: false, text: '', hazard_id: null, ...answer }],
+      };
+    },
     'inspection.record_quiz': (insp, args) => ({
       ...insp,
       quiz: { score: args.score, passed: Number(args.score) >= 80, note: args.note ?? '' },
@@ -61,3 +90,5 @@ export function inspectionEffects(checklistOf = () => null) {
     }),
   };
 }
+
+registerEffects('inspection', inspectionEffects((id) => knownChecklists.get(id) ?? null));

@@ -1,5 +1,15 @@
 // Display-only guesses of equipment and lockout commands, so an offline step shows at once; the
 // server's pulled version replaces them. The server owns the rules (docs/commands.md).
+import { registerEffects } from '../sync/effects.js';
+
+// Effects are synchronous; the screens that show lockouts remember the equipment's points here, so the
+// guess knows when the last point is locked (the screens also derive it: see displayLockout in rules.js).
+const knownPoints = new Map();
+
+/** Remember equipment (pulled or optimistic) so lockout effects know its points. */
+export function rememberEquipment(list) {
+  for (const e of list ?? []) knownPoints.set(e.id, (e.points ?? []).map((p) => p.id));
+}
 
 const stamp = (cmd, user) => ({ by: user.id, at: cmd.captured_at });
 
@@ -84,3 +94,6 @@ export function lockoutEffects(pointsOf = () => []) {
     },
   };
 }
+
+registerEffects('equipment', equipmentEffects);
+registerEffects('lockout', lockoutEffects((id) => knownPoints.get(id) ?? []));

@@ -26,3 +26,9 @@ export function unlockedPoints(lockout, equipment) {
   const locked = new Set((lockout?.locks ?? []).map((l) => l.point_id));
   return (equipment?.points ?? []).filter((p) => !locked.has(p.id));
 }
+
+/** The lockout as shown: `applying` with every point of the equipment locked reads as `locked`. */
+export function displayLockout(lockout, equipment) {
+  if (!lockout || lockout.status !== 'applying' || !equipment?.points?.length) return lockout;
+  return unlockedPoints(lockout, equipment).length === 0 ? { ...lockout, status: 'locked' } : lockout;
+}
