@@ -1,9 +1,10 @@
-"""Flask CLI commands: seed the demo data."""
+"""Flask CLI commands: seed the demo data, recompute the derived entities (cadence tick)."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 
 def register_cli(app: Flask) -> None:
@@ -19,3 +20,16 @@ def register_cli(app: Flask) -> None:
             click.echo("demo data is switched off (DEMO_DATA=0)")
             return
         click.echo(seed())
+
+    cadence = AppGroup("cadence", help="Cadence obligations and other derived entities.")
+
+    @cadence.command("tick")
+    def cadence_tick() -> None:
+        """Recompute every enterprise's derived entities; run daily (cron, or the notification scheduler)."""
+        from .derived.tick import summary, tick
+        from .extensions import db
+        from .sync_setup import sync_engine
+
+        click.echo(summary(tick(db.session, sync_engine())))
+
+    app.cli.add_command(cadence)

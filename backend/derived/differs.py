@@ -1,0 +1,38 @@
+"""Derived entities are recorded only when they differ from the stored state, so pulls carry no repeats."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sync import Change
+from sync.store import load_entity
+
+# Entities the server computes; a change to one of them never triggers another recomputation.
+DERIVED_ENTITIES = frozenset({"due", "person_record", "badge", "checklist", "training_key"})
+
+
+def as_stored(data: dict[str, Any]) -> Any:
+    """Return data as a JSON column gives it back (tuples become lists, keys strings)."""
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def differs(session, change: Change) -> bool:
+    """Tell whether recording a change would alter the stored entity."""
+    stored = load_entity(session, change.entity, change.id)
+    if stored is None or stored.deleted:
+        return not change.deleted
+    return change.deleted or stored.scope != change.scope or as_stored(change.data) != stored.data
+
+
+def only_changed(session, changes: list[Change]) -> list[Change]:
+    """Keep the changes that alter what is stored."""
+    return [change for change in changes if differs(session, change)]
+
+
+def enterprise_of_scope(scope: str) -> str | None:
+    """Return the enterprise id of an `ent:<id>` scope; None for managers', personal and bureau scopes."""
+    prefix, _, rest = scope.partition(":")
+    if prefix != "ent" or not rest or ":" in rest:
+        return None
+    return rest
