@@ -1,15 +1,142 @@
-"""Computed person_record entities (docs/commands.md): TO BE WRITTEN."""
+"""Computed `person_record` entities: a person's training hours, exam standing and certificates."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
 from sync import Change
+
+from ..models import Enterprise, User
+from ..records import records_of
+from ..rules.certificates import certificate_status
+from ..rules.training_requirements import exam_status, required_hours
+from ..scopes import enterprise_scope
+from . import clock
+from .clock import local_day, parse_day
+from .differs import only_changed
+
+ENTITY = "person_record"
+# exam_status says "not_taken"; docs/commands.md publishes "none".
+EXAM_STATE_NAMES = {"not_taken": "none"}
+COUNTED_SESSION_EXCLUDES = ("cancelled",)
+REVOKED = "revoked"
+
+
+def _attendance(session_data: dict, user_id: str) -> dict | None:
+    return next((a for a in session_data.get("attendees") or [] if a.get("user_id") == user_id), None)
+
+
+def hours_in(sessions: list[dict], user_id: str, year: int) -> float:
+    """Sum the hours of sessions the person attended that were held in `year` (Asia/Shanghai)."""
+    total = 0.0
+    for held in sessions:
+        day = local_day(held.get("scheduled_at"))
+        if held.get("status") in COUNTED_SESSION_EXCLUDES or day is None or day.year != year:
+            continue
+        if _attendance(held, user_id):
+            total += float(held.get("hours") or 0)
+    return round(total, 1)
+
+
+def exam_data(sessions: list[dict], user_id: str) -> dict[str, Any]:
+    """Replay every score the person got, across sessions, through the exam rule."""
+    scores = []
+    for held in sessions:
+        attendance = _attendance(held, user_id) or {}
+        scores.extend(s for s in attendance.get("scores") or [] if local_day(s.get("at")))
+    scores.sort(key=lambda s: clock.parse_moment(s["at"]))
+    status = exam_status([(local_day(s["at"]), int(s["score"])) for s in scores])
+    return {
+        "status": EXAM_STATE_NAMES.get(status.state, status.state),
+        "last_score": status.last_score,
+        "last_at": scores[-1]["at"] if scores else None,
+    }
+
+
+def certificate_row(certificate: dict, today: date) -> dict[str, Any]:
+    """Describe one certificate on a day: state, next review, expiry."""
+    issued = parse_day(certificate.get("issued_on"))
+    expires = parse_day(certificate.get("expires_on"))
+    row = {"id": certificate["id"], "operation": certificate.get("operation")}
+    if certificate.get("status") == REVOKED or issued is None:
+        return {**row, "state": REVOKED, "next_review": None, "expires_on": certificate.get("expires_on")}
+    status = certificate_status(issued, parse_day(certificate.get("reviewed_on")), expires, today)
+    return {
+        **row,
+        "state": status.state,
+        "next_review": status.next_review.isoformat() if status.next_review else None,
+        "expires_on": status.expires_on.isoformat(),
+    }
+
+
+def person_data(user: User, flags: list[str], sessions: list[dict], certificates: list[dict]) -> dict:
+    """Compute one person's record as of today in Asia/Shanghai."""
+    today = clock.today_in_shanghai()
+    mine = [c for c in certificates if c.get("user_id") == user.id]
+    mine.sort(key=lambda c: (c.get("expires_on") or "", c["id"]))
+    return {
+        "user_id": user.id,
+        "year": today.year,
+        "hours_this_year": hours_in(sessions, user.id, today.year),
+        "required_hours": required_hours(user.role, flags, user.hired_on, today.year),
+        "exam": exam_data(sessions, user.id),
+        "certificates": [certificate_row(c, today) for c in mine],
+    }
+
+
+def records_for(session, enterprise_id: str, user_ids: set[str] | None = None) -> list[Change]:
+    """Return the changed person records of an enterprise's people (all, or those named)."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        return []
+    query = select(User).where(User.enterprise_id == enterprise_id).order_by(User.username)
+    people = [u for u in session.scalars(query) if user_ids is None or u.id in user_ids]
+    if not people:
+        return []
+    sessions = records_of(session, "training_session", enterprise_id)
+    certificates = records_of(session, "certificate", enterprise_id)
+    flags = list(enterprise.flags or [])
+    changes = [
+        Change(ENTITY, u.id, enterprise_scope(enterprise_id), person_data(u, flags, sessions, certificates))
+        for u in people
+    ]
+    return only_changed(session, changes)
+
+
+def touched_people(changes: list[Change]) -> dict[str, set[str] | None]:
+    """Return enterprise id → people whose records a push changed (None: everyone of it)."""
+    touched: dict[str, set[str] | None] = {}
+
+    def add(enterprise_id: str | None, *user_ids: str | None) -> None:
+        if not enterprise_id or touched.get(enterprise_id, set()) is None:
+            return
+        touched.setdefault(enterprise_id, set()).update(u for u in user_ids if u)
+
+    for change in changes:
+        data = change.data or {}
+        if change.entity == "training_session":
+            attendees = [a.get("user_id") for a in data.get("attendees") or []]
+            add(data.get("enterprise_id"), *attendees, *(data.get("invitee_ids") or []))
+        elif change.entity == "certificate":
+            add(data.get("enterprise_id"), data.get("user_id"))
+        elif change.entity == "user":
+            add(data.get("enterprise_id"), change.id)
+        elif change.entity == "enterprise":
+            touched[change.id] = None  # flags choose the hours rule of everyone in it
+    return touched
 
 
 def on_push(session, actor, changes: list[Change]) -> list[Change]:
     """Return the person_record changes that follow from a push's changes."""
-    return []
+    found: list[Change] = []
+    for enterprise_id, user_ids in touched_people(changes).items():
+        found.extend(records_for(session, enterprise_id, user_ids))
+    return found
 
 
 def rebuild(session, enterprise_id: str) -> list[Change]:
-    """Return the person_record entities of one enterprise, computed afresh."""
-    return []
+    """Return the person_record entities of one enterprise, computed afresh, when they changed."""
+    return records_for(session, enterprise_id)
