@@ -13,6 +13,7 @@ from backend.extensions import db
 from sync import tables
 
 from ..api_client import Device
+from ..people import seed_people
 
 USER_FIELDS = {
     "id",
@@ -331,3 +332,23 @@ def test_badge_is_made_once(client, officer):
     user_id = applied(new_user(officer))["entity_id"]
     applied(officer.do("user.update", user_id, job="巡检"))
     assert Device(client, "worker-a9", SECRET).pull_all()[("badge", user_id)]["version"] == 1
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------
+
+
+def test_people_lifecycle_on_postgresql(pg_app):
+    with pg_app.app_context():
+        people = seed_people()
+    client = pg_app.test_client()
+    officer = Device(client, "officer-a")
+    user_id = applied(new_user(officer))["entity_id"]
+    worker = Device(client, "worker-a9", SECRET)
+    assert ("badge", user_id) in worker.pull_all()
+    assert "username" in rejected(new_user(officer, username="worker-a1"), "invalid")["fields"]
+    applied(officer.do("user.deactivate", user_id, reason="离职"))
+    assert client.post(REFRESH, headers={"Authorization": f"Bearer {worker.refresh}"}).status_code == 401
+    applied(officer.do("user.reactivate", user_id))
+    applied(officer.do("user.reset_password", user_id, password="brand-new-9"))
+    assert login(client, "worker-a9", "brand-new-9").status_code == 200
+    rejected(officer.do("user.update", people["worker-b1"], phone="1"), "not_found")
