@@ -9,11 +9,12 @@ from sync.wire import format_time
 
 from ..extensions import db
 from ..models import Hazard, User
-from ..rules.hazard_rules import decide, relations_of, state_after_verify
+from ..rules.hazard_rules import TRANSITIONS, decide, relations_of, state_after_verify
 from ..schemas.hazard_commands import AssignArgs, DismissArgs, RectifyArgs, ReportArgs, VerifyArgs
 from .common import load_args, reject
 
 PLAN_REQUIRED = Text("重大事故隐患必须填写整改方案", "A major hazard needs a plan")
+INSPECTION_LOCATION = Text("见检查记录", "See the inspection record")
 ASSIGNEE_INVALID = Text(
     "整改人必须是本企业在职人员", "The assignee must be an active user of this enterprise"
 )
@@ -130,6 +131,34 @@ def dismiss(ctx: CommandContext) -> Change:
     hazard = db.session.get(Hazard, ctx.command.entity_id)
     hazard.status = status
     return _saved(hazard, ctx, _event(ctx, reason=args["reason"]))
+
+
+def from_inspection_item(
+    ctx: CommandContext, inspection: dict[str, Any], item: dict[str, Any], hazard_id: str
+) -> Change:
+    """Create a reported hazard from an inspection's failed item, linked to the inspection."""
+    if db.session.get(Hazard, hazard_id) is not None:
+        raise reject("conflict")
+    hazard = Hazard(
+        id=hazard_id,
+        enterprise_id=inspection["enterprise_id"],
+        title=f"{item['id']} {item['text']}"[:200],
+        description=item.get("note") or "",
+        location=(inspection.get("location") or INSPECTION_LOCATION.zh)[:200],
+        category=None,
+        criterion=item["id"],
+        severity="major" if item.get("major") else "general",
+        status=TRANSITIONS["hazard.report"][None],
+        photos=list(item.get("photos") or []),
+        reported_by=ctx.actor.id,
+        captured_at=ctx.command.captured_at,
+        received_at=ctx.received_at,
+        history=[],
+        inspection_id=inspection["id"],
+    )
+    db.session.add(hazard)
+    event = _event(ctx, inspection_id=inspection["id"], criterion=item["id"])
+    return _saved(hazard, ctx, event, hazard.photos)
 
 
 SPECS = (
