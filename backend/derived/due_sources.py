@@ -7,11 +7,12 @@ from datetime import date
 
 from ..records import records_of
 from ..rules.drill_rules import DRILL_TYPES
+from ..rules.training_kinds import TRAINING_KINDS
 from .clock import local_day, parse_day
 
 DONE_DRILL_STATUSES = ("ended", "evaluated")
 DONE_INSPECTION = {"kind": "principal", "status": "finished"}
-CONFINED_SPACE_TRAINING = {"kind": "confined_space_annual", "status": "closed"}
+DONE_TRAINING_STATUSES = ("closed",)
 LEDGER_EVENTS = ("enterprise.register", "enterprise.update", "enterprise.confirm_ledger")
 
 
@@ -47,10 +48,17 @@ def principal_inspection_done(session, enterprise_id: str) -> date | None:
     return _latest(local_day(i.get("finished_at")) for i in inspections if _matches(i, DONE_INSPECTION))
 
 
-def confined_space_training_done(session, enterprise_id: str) -> date | None:
-    """Return the day of the latest closed confined-space annual training session."""
-    sessions = records_of(session, "training_session", enterprise_id)
-    return _latest(local_day(s.get("scheduled_at")) for s in sessions if _matches(s, CONFINED_SPACE_TRAINING))
+def trainings_done(session, enterprise_id: str) -> dict[str, date | None]:
+    """Return the day of the latest closed session for each obligation its kind fulfils (confined space)."""
+    fulfils = {kind.key: kind.fulfils for kind in TRAINING_KINDS}
+    latest: dict[str, date | None] = {}
+    for held in records_of(session, "training_session", enterprise_id):
+        if held.get("status") not in DONE_TRAINING_STATUSES:
+            continue
+        day = local_day(held.get("scheduled_at"))
+        for key in fulfils.get(held.get("kind"), ()):
+            latest[key] = _latest((latest.get(key), day))
+    return latest
 
 
 def ledger_done(enterprise: dict) -> date | None:
@@ -72,5 +80,5 @@ def last_done(session, enterprise: dict) -> dict[str, date | None]:
     done: dict[str, date | None] = dict(drills_done(session, enterprise["id"]))
     done["principal_inspection"] = principal_inspection_done(session, enterprise["id"])
     done["ledger_update"] = ledger_done(enterprise)
-    done["confined_space_training"] = confined_space_training_done(session, enterprise["id"])
+    done.update(trainings_done(session, enterprise["id"]))
     return done
