@@ -2,6 +2,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import { useSession } from './composables/useSession.js';
 import HazardListPage from './pages/HazardListPage.vue';
+import HomePage from './home/HomePage.vue';
 import { routes as homeRoutes } from './home/routes.js';
 import { routes as peopleRoutes } from './people/routes.js';
 import { routes as drillRoutes } from './drill/routes.js';
@@ -10,7 +11,8 @@ import { routes as lockoutRoutes } from './lockout/routes.js';
 import { routes as inspectionRoutes } from './inspection/routes.js';
 
 const routes = [
-  { path: '/', component: HazardListPage, meta: { tab: true } },
+  { path: '/', component: HomePage, meta: { tab: true } },
+  { path: '/hazards', component: HazardListPage, meta: { tab: true } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
   { path: '/hazards/new', component: () => import('./pages/HazardReportPage.vue'), meta: { tab: true } },
   { path: '/hazards/:id', component: () => import('./pages/HazardDetailPage.vue') },

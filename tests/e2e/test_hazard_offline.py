@@ -20,11 +20,13 @@ def detail(status: str, pending: int = 0) -> str:
 
 
 def sign_in(page, base: str, username: str) -> None:
-    """Open the app and sign in; waits for the hazard list."""
+    """Open the app and sign in; waits for the home screen, then opens the hazard list."""
     page.goto(base + "/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "demo1234")
     page.click("button[type=submit]")
+    page.wait_for_selector("[data-test=home]")
+    page.click("[data-test=tab-hazards]")
     page.wait_for_selector("[data-test=hazard-list]")
 
 
@@ -90,7 +92,7 @@ def test_hazard_reported_offline_syncs_and_is_closed(base_url, phone, api):
 
     # Reopened with no network: the service worker serves the app, IndexedDB the pending report.
     page = worker_phone.new_page()
-    page.goto(base_url + "/")
+    page.goto(base_url + "/#/hazards")
     card = f".hazard-card[data-hazard-id='{hazard_id}']"
     page.wait_for_selector(f"{card}[data-pending='1']")
     assert title in page.inner_text(card)
