@@ -10,7 +10,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
-from .api import auth, blobs, health, sync
+from .api import auth, blobs, exports, health, sync
 from .api.errors import register_error_handlers
 from .blob_setup import init_blobs
 from .cli import register_cli
@@ -21,7 +21,7 @@ from .jwt_setup import init_jwt
 from .sync_setup import init_sync
 from .web import init_web
 
-API_BLUEPRINTS = (health.blp, auth.blp, sync.blp, blobs.blp)
+API_BLUEPRINTS = (health.blp, auth.blp, sync.blp, blobs.blp, exports.blp)
 
 
 def create_app(config: Config | None = None) -> Flask:

@@ -1,0 +1,67 @@
+"""Ledger exports (台账导出) as xlsx: an enterprise's own for its managers, any or all for the bureau."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from flask import Response, request
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ..extensions import db
+from ..ledgers import LEDGERS
+from ..ledgers.workbook import ALL_ENTERPRISES, build
+from ..models import Enterprise
+from ..rules.roles import MANAGER_ROLES
+from .errors import ApiError
+
+blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Ledger spreadsheets")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def enterprises_for(user, enterprise_id: str | None) -> tuple[list[Enterprise], bool]:
+    """Return the enterprises a person may export, and whether that is the whole county."""
+    if user.role == "bureau":
+        if not enterprise_id:
+            return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name))), True
+        enterprise = db.session.get(Enterprise, enterprise_id)
+        if enterprise is None:
+            raise ApiError(404, "not_found")
+        return [enterprise], False
+    if user.role not in MANAGER_ROLES:
+        raise ApiError(403, "forbidden")
+    # Another enterprise's id answers as if it did not exist: nobody learns which ids are real.
+    if enterprise_id and enterprise_id != user.enterprise_id:
+        raise ApiError(404, "not_found")
+    return [db.session.get(Enterprise, user.enterprise_id)], False
+
+
+def attachment(ledger_title: str, owner: str, exported_at: datetime) -> str:
+    """Return a Content-Disposition naming the file in Chinese (RFC 6266 filename*), ASCII fallback."""
+    stamp = f"{exported_at:%Y%m%d}"
+    name = f"{ledger_title}-{owner}-{stamp}.xlsx"
+    return f"attachment; filename=\"ledger-{stamp}.xlsx\"; filename*=UTF-8''{quote(name)}"
+
+
+@blp.route("/<string:ledger>.xlsx", methods=["GET"])
+@blp.doc(
+    parameters=[{"in": "query", "name": "enterprise_id", "schema": {"type": "string"}, "required": False}],
+    responses={"200": {"description": "The ledger workbook", "content": {XLSX: {}}}},
+)
+@jwt_required()
+def export(ledger: str):
+    """Download a ledger (hazards, drills, trainings, special_operations) as an xlsx workbook."""
+    module = LEDGERS.get(ledger)
+    if module is None:
+        raise ApiError(404, "not_found")
+    enterprises, whole_county = enterprises_for(current_user, request.args.get("enterprise_id") or None)
+    exported_at = datetime.now(UTC)
+    body = build(db.session, module, enterprises, exported_at, whole_county)
+    owner = ALL_ENTERPRISES if whole_county else enterprises[0].name
+    response = Response(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = attachment(module.TITLE, owner, exported_at)
+    response.headers["Cache-Control"] = "no-store"
+    return response
