@@ -12,7 +12,10 @@ const AREAS = import.meta.glob('../*/{zh-CN,en}.json', { eager: true, import: 'd
 function withAreas(base, locale) {
   const merged = { ...base };
   for (const [path, texts] of Object.entries(AREAS)) {
-    const [, area, file] = path.match(/^\.\.\/([^/]+)\/(.+)\.json$/);
+    // The glob lists this folder's own files as "./en.json": they are the base, not an area.
+    const match = path.match(/^\.\.\/([^/]+)\/(.+)\.json$/);
+    if (!match) continue;
+    const [, area, file] = match;
     if (area !== 'i18n' && file === locale) merged[area] = { ...(merged[area] || {}), ...texts };
   }
   return merged;
