@@ -12,6 +12,7 @@ from backend.extensions import db
 from backend.models import User
 from sync import tables
 
+from ..people import seed_people
 from .test_hazards import Site, applied, rejected
 
 DRILL_FIELDS = {
@@ -95,10 +96,23 @@ def site(app, people):
     return DrillSite(app, people)
 
 
+@pytest.fixture
+def pg_site(pg_app):
+    with pg_app.app_context():
+        people = seed_people()
+    return DrillSite(pg_app, people)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_site(request):
+    return request.getfixturevalue("site" if request.param == "sqlite" else "pg_site")
+
+
 # --- the whole drill ---------------------------------------------------------------------------------
 
 
-def test_a_full_drill_is_planned_run_rolled_called_ended_photographed_and_evaluated(site):
+def test_a_full_drill_is_planned_run_rolled_called_ended_photographed_and_evaluated(any_site):
+    site = any_site
     drill_id = site.planned(type="evacuation")
     assert site.drill(drill_id)["status"] == "planned"
     assert site.drill(drill_id)["expected_ids"] is None
