@@ -39,12 +39,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+LIVE: dict = {}
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """The URL of a live server with demo data, serving the built PWA."""
     if not (ROOT / "pwa" / "dist" / "index.html").exists():
         pytest.fail("pwa/dist is not built: run `make pwa` (cd pwa && npm ci && npm run build)")
-    with live_server(tmp_path_factory.mktemp("e2e")) as base:
+    folder = tmp_path_factory.mktemp("e2e")
+    LIVE["folder"] = folder
+    with live_server(folder) as base:
         yield base
 
 
@@ -128,3 +133,79 @@ def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + body
+
+
+def sign_in_to(page, base: str, username: str) -> None:
+    """Open the app, sign in as a demo user and wait until the service worker controls the page."""
+    page.goto(base + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo1234")
+    page.click("button[type=submit]")
+    page.wait_for_function("!location.hash.startsWith('#/login')")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+
+
+COUNT_ROWS = """async ([table, least]) => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open('safety-ledger'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  try {
+    if (!db.objectStoreNames.contains(table)) return false;
+    return await new Promise((ok) => { const q = db.transaction(table).objectStore(table).count(); q.onsuccess = () => ok(q.result >= least); q.onerror = () => ok(false); });
+  } finally { db.close(); }
+}"""
+
+
+def wait_for_local_rows(page, table: str, least: int, timeout: float = 30_000) -> None:
+    """Wait until the phone's IndexedDB table holds at least `least` rows (the first pull has landed)."""
+    page.wait_for_function(COUNT_ROWS, arg=[table, least], timeout=timeout)
+
+
+def server_entity(api, entity: str, entity_id: str) -> dict | None:
+    """One entity's data as the server holds it for this API user, or None."""
+    for change in api.pull_all():
+        if change["entity"] == entity and change["id"] == entity_id:
+            return change["data"]
+    return None
+
+
+def wait_for_server_entity(api, entity: str, entity_id: str, ready, seconds: float = 40) -> dict:
+    """Poll the server until `ready(data)` holds for the entity; return its data."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        data = server_entity(api, entity, entity_id)
+        if data is not None and ready(data):
+            return data
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{entity} {entity_id} never got ready on the server: {data}")
+        time.sleep(1)
+
+
+def confirm_dialog(page) -> None:
+    """Press the confirm button of the open Vant dialog."""
+    page.click(".van-dialog__confirm")
+    page.wait_for_selector(".van-dialog", state="hidden")
+
+
+def live_flask(*args: str) -> str:
+    """Run a `flask` CLI command against the live server's database (e.g. the daily `cadence tick`)."""
+    import os
+    import subprocess
+
+    from ..live_server import BIN
+
+    folder = LIVE["folder"]
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(folder / "instance"),
+        "DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
+        "FLASK_APP": "wsgi",
+        "DEMO_DATA": "1",
+    }
+    done = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+def pulled(api, entity: str) -> list[dict]:
+    """The data of every entity of one type this API user pulls."""
+    return [c["data"] for c in api.pull_all() if c["entity"] == entity and not c.get("deleted")]
