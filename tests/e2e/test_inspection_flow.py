@@ -1,0 +1,93 @@
+"""A principal-led inspection in real Chromium, taken entirely offline; its failed major item becomes a hazard."""
+
+from __future__ import annotations
+
+import uuid
+
+from .test_lockout_flow import SYNCED, add_photo, reopen_until, server_entity, sign_in
+
+HAS_CHECKLIST = """async (enterpriseId) => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open('safety-ledger'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  try {
+    const row = await new Promise((ok) => { const q = db.transaction('entities').objectStore('entities').get(['checklist', enterpriseId]); q.onsuccess = () => ok(q.result); q.onerror = () => ok(null); });
+    return !!row && (row.data?.items?.length ?? 0) > 2;
+  } finally { db.close(); }
+}"""
+
+
+def detail(status: str, pending: int | None = None) -> str:
+    """Selector of the inspection screen in `status` (with `pending` unsent commands when given)."""
+    sel = f"[data-test=inspection-detail][data-status={status}]"
+    return sel + (f"[data-pending='{pending}']" if pending is not None else "")
+
+
+def answer(page, item_selector: str, result: str) -> None:
+    """Open an item, choose its result and save."""
+    page.click(item_selector)
+    page.click(f"[data-test=item-editor] [data-test=result-{result}]")
+    page.click("[data-test=save-item]")
+    page.wait_for_selector("[data-test=item-editor]", state="hidden")
+
+
+def test_principal_inspection_offline_makes_a_major_hazard(base_url, phone, api):
+    principal_api = api("principal-a")
+    enterprise_id = principal_api.user["enterprise_id"]
+    principal_phone = phone()
+    page = principal_phone.new_page()
+    sign_in(page, base_url, "principal-a")
+    page.wait_for_function(HAS_CHECKLIST, arg=enterprise_id, timeout=SYNCED)
+
+    principal_phone.set_offline(True)
+    page.click("[data-area=inspections]")
+    page.click("[data-test=start-inspection]")
+    page.click("[data-test=kind-principal]")
+    page.fill("input[name=location]", "炼钢车间、煤气区域")
+    page.click("[data-test=submit]")
+    page.wait_for_selector(detail("in_progress", 1))
+    inspection_id = page.url.rsplit("/", 1)[-1]
+
+    items = page.locator("[data-test=items] .item")
+    assert items.count() > 2, "the pulled checklist is copied into the inspection offline"
+    major = page.locator("[data-test=items] .item[data-major=true]").first
+    major_id = major.get_attribute("data-item-id")
+    others = [i for i in items.evaluate_all("els => els.map((e) => e.dataset.itemId)") if i != major_id][:2]
+    for item_id in others:
+        answer(page, f".item[data-item-id='{item_id}']", "pass")
+    # A failed item needs a note: without one nothing is queued.
+    page.click(f".item[data-item-id='{major_id}']")
+    page.click("[data-test=item-editor] [data-test=result-fail]")
+    page.click("[data-test=save-item]")
+    page.wait_for_selector(".van-toast:has-text('不合格项必须填写问题描述')")
+    page.fill("[data-test=item-editor] textarea[name=item_note]", "喷溅区地面积水约 2 平方米")
+    add_photo(page, "[data-test=item-editor]", "finding.png", (30, 90, 200))
+    page.click("[data-test=save-item]")
+    page.wait_for_selector("[data-test=item-editor]", state="hidden")
+    page.wait_for_selector(f".item[data-item-id='{major_id}'][data-result=fail]")
+    page.fill("textarea[name=summary]", "带队检查炼钢车间，发现 1 项重大事故隐患")
+    page.click("[data-action=finish]")
+    page.click(".van-dialog__confirm")
+    page.wait_for_selector(detail("finished", 5))
+    predicted = str(uuid.uuid5(uuid.UUID(inspection_id), major_id))
+    assert page.get_attribute(f".item[data-item-id='{major_id}'] [data-test=item-hazard]", "href").endswith(predicted)
+    assert server_entity(principal_api, "inspection", inspection_id) is None
+
+    principal_phone.set_offline(False)
+    page.wait_for_selector(detail("finished", 0), timeout=SYNCED)
+
+    officer_api = api("officer-a")
+    inspection = server_entity(officer_api, "inspection", inspection_id)
+    assert inspection["status"] == "finished" and inspection["kind"] == "principal"
+    assert inspection["led_by"] == principal_api.user["id"]
+    results = {i["id"]: i["result"] for i in inspection["items"]}
+    assert results[major_id] == "fail" and all(results[i] == "pass" for i in others)
+    hazards = [c["data"] for c in officer_api.pull_all() if c["entity"] == "hazard" and c["data"].get("inspection_id") == inspection_id]
+    assert len(hazards) == 1
+    [hazard] = hazards
+    assert hazard["id"] == predicted
+    assert hazard["severity"] == "major" and hazard["status"] == "reported"
+    assert len(hazard["photos"]) == 1 and "积水" in hazard["description"] + hazard["title"]
+
+    officer_phone = phone()
+    officer = officer_phone.new_page()
+    sign_in(officer, base_url, "officer-a")
+    reopen_until(officer, base_url + "/#/hazards", f".hazard-card[data-hazard-id='{predicted}']")
