@@ -10,7 +10,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
-from .api import auth, blobs, exports, health, sync
+from .api import auth, blobs, exports, health, push, sync
 from .api.errors import register_error_handlers
 from .blob_setup import init_blobs
 from .cli import register_cli
@@ -18,10 +18,11 @@ from .command_docs import publish_command_schemas
 from .config import ROOT, Config
 from .extensions import api, db, migrate
 from .jwt_setup import init_jwt
+from .notify.cli import register_notify_cli
 from .sync_setup import init_sync
 from .web import init_web
 
-API_BLUEPRINTS = (health.blp, auth.blp, sync.blp, blobs.blp, exports.blp)
+API_BLUEPRINTS = (health.blp, auth.blp, sync.blp, blobs.blp, push.blp, exports.blp)
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
     Compress(app)
     init_web(app)
     register_cli(app)
+    register_notify_cli(app)
     with app.app_context():
         _sqlite_pragmas(db.engine)
     return app

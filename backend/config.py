@@ -65,6 +65,12 @@ class Config:
             "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
         )
         self.JSON_AS_ASCII = False
+        # Web Push: keys from the environment, else generated once into instance/vapid.json.
+        self.VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+        self.VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY") or None
+        self.VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or "mailto:safety@example.invalid"
+        # Only tests turn this on: push endpoints on http://127.0.0.1 or localhost.
+        self.PUSH_ALLOW_INSECURE = os.environ.get("PUSH_ALLOW_INSECURE", "0") in ("1", "true", "yes", "on")
 
 
 def engine_options(url: str) -> dict:

@@ -1,8 +1,21 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .auth import LoginAttempt, LoginSession, RefreshToken
+from .delivery import Delivery
 from .enterprise import Enterprise
 from .hazard import Hazard
+from .office_channel import OfficeChannel
+from .push_subscription import PushSubscription
 from .user import User
 
-__all__ = ["Enterprise", "Hazard", "LoginAttempt", "LoginSession", "RefreshToken", "User"]
+__all__ = [
+    "Delivery",
+    "Enterprise",
+    "Hazard",
+    "LoginAttempt",
+    "LoginSession",
+    "OfficeChannel",
+    "PushSubscription",
+    "RefreshToken",
+    "User",
+]
