@@ -14,20 +14,9 @@ from sync.blobs import save_blob
 
 from ..api_client import Device
 
-INSPECTION_FIELDS = {
-    "id",
-    "enterprise_id",
-    "kind",
-    "led_by",
-    "location",
-    "started_at",
-    "finished_at",
-    "status",
-    "items",
-    "quiz",
-    "summary",
-    "history",
-}
+INSPECTION_FIELDS = set(
+    "id enterprise_id kind led_by location started_at finished_at status items quiz summary history".split()
+)
 
 
 class Inspections:

@@ -13,20 +13,11 @@ from backend.rules.training_qr import code_for, window_of
 
 from ..api_client import Device
 
-SESSION_FIELDS = {
-    "id",
-    "enterprise_id",
-    "kind",
-    "topic",
-    "trainer",
-    "hours",
-    "scheduled_at",
-    "location",
-    "invitee_ids",
-    "status",
-    "attendees",
-    "history",
-}
+SESSION_FIELDS = set(
+    (
+        "id enterprise_id kind topic trainer hours scheduled_at location invitee_ids status attendees history"
+    ).split()
+)
 
 
 def text_of(moment: datetime) -> str:
