@@ -21,7 +21,7 @@ def badge_png(phone, base: str, username: str) -> tuple[bytes, str]:
     sign_in_to(page, base, username)
     page.goto(base + "/#/badge")
     image = page.wait_for_selector("[data-test=badge-qr] img[data-test=qr-code]", timeout=SYNCED)
-    page.wait_for_timeout(300)
+    page.wait_for_selector(".van-toast", state="hidden")
     return page.locator("[data-test=badge-qr]").screenshot(), image.get_attribute("data-text")
 
 
