@@ -51,7 +51,7 @@ class SyncEngine:
 
     def push(self, session: Session, actor: Actor, body: Any, body_bytes: int) -> dict[str, Any]:
         """Apply a push in one transaction and return the answer once it is committed."""
-        run = PushRun(self.registry, session, actor, self.scopes_for(session, actor), self.clock())
+        run = PushRun(self.registry, session, actor, lambda: self.scopes_for(session, actor), self.clock())
         try:
             answer = run.run(body, body_bytes)
             if run.changes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -77,12 +78,18 @@ class PushRun:
     """One push request: checks, then commands applied in order inside the caller's transaction."""
 
     def __init__(
-        self, registry: CommandRegistry, session: Session, actor: Actor, scopes: set[str], now: datetime
+        self,
+        registry: CommandRegistry,
+        session: Session,
+        actor: Actor,
+        scopes: Callable[[], set[str]],
+        now: datetime,
     ):
         self.registry = registry
         self.session = session
         self.actor = actor
-        self.scopes = scopes
+        self.read_scopes = scopes
+        self.scopes = scopes()
         self.now = now
         self.records: list[dict[str, Any]] = []
         self.changes: list[Change] = []
@@ -218,6 +225,9 @@ class PushRun:
         if spec is None:
             raise Rejection("unknown_type", UNKNOWN)
         current = store.load_entity(self.session, spec.entity, command.entity_id, lock=True)
+        if current is not None and current.scope not in self.scopes and self.changes:
+            # An earlier command of this push may have widened what the sender sees (a new enterprise).
+            self.scopes = self.read_scopes()
         if not spec.creates and (current is None or current.deleted or current.scope not in self.scopes):
             raise Rejection("not_found", NOT_FOUND)
         context = CommandContext(self.session, self.actor, command, self.now, current, offset_ms)
