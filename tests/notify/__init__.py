@@ -1,0 +1,1 @@
+"""Notification transport tests: fake push service and office robots on 127.0.0.1."""
