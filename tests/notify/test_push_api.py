@@ -1,0 +1,129 @@
+"""The push blueprint: public key, subscribe (201/200, moving devices), unsubscribe, list, validation."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import PushSubscription
+
+from ..api_client import Device
+
+URL = "/api/v1/push/subscriptions"
+
+
+def key(size: int, first: bytes = b"\x04") -> str:
+    raw = first + bytes(range(1, size)) if size else b""
+    return base64.urlsafe_b64encode(raw[:size]).rstrip(b"=").decode()
+
+
+def body(endpoint="https://updates.push.services.mozilla.com/wpush/v2/abc", **changes) -> dict:
+    subscription = {
+        "endpoint": endpoint,
+        "expirationTime": None,
+        "keys": {"p256dh": key(65), "auth": key(16)},
+    }
+    subscription.update(changes)
+    return subscription
+
+
+def owners(app) -> dict[str, str]:
+    with app.app_context():
+        return {s.endpoint: s.user_id for s in db.session.scalars(select(PushSubscription))}
+
+
+def test_the_public_key_is_the_applicationserverkey_form(push_app, client):
+    answer = client.get("/api/v1/push/public-key")
+    assert answer.status_code == 200
+    raw = base64.urlsafe_b64decode(answer.get_json()["public_key"] + "==")
+    assert len(raw) == 65 and raw[0] == 4
+
+
+def test_subscriptions_need_a_signed_in_person(push_app, client, people):
+    assert client.get(URL).status_code == 401
+    assert client.post(URL, json=body()).status_code == 401
+    answer = client.delete(URL, json={"endpoint": body()["endpoint"]})
+    assert (answer.status_code, answer.get_json()["code"]) == (401, "unauthorized")
+
+
+def test_a_device_is_registered_then_refreshed(push_app, client, people):
+    worker = Device(client, "worker-a1")
+    first = client.post(URL, json={**body(), "user_agent": "Firefox 128 Android"}, headers=worker.headers)
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["user_agent"] == "Firefox 128 Android"
+    assert "keys" not in first.get_json() and "p256dh" not in first.get_json()
+    again = client.post(
+        URL, json=body(keys={"p256dh": key(65), "auth": key(16, b"\x09")}), headers=worker.headers
+    )
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+    listed = client.get(URL, headers=worker.headers).get_json()
+    assert [s["endpoint"] for s in listed] == [body()["endpoint"]]
+
+
+def test_a_person_may_have_several_devices_and_sees_only_their_own(push_app, client, people):
+    worker, colleague = Device(client, "worker-a1"), Device(client, "worker-a2")
+    for name in ("phone", "tablet"):
+        endpoint = f"https://web.push.apple.com/{name}"
+        assert client.post(URL, json=body(endpoint), headers=worker.headers).status_code == 201
+    assert (
+        client.post(URL, json=body("https://fcm.googleapis.com/x"), headers=colleague.headers).status_code
+        == 201
+    )
+    assert len(client.get(URL, headers=worker.headers).get_json()) == 2
+    assert len(client.get(URL, headers=colleague.headers).get_json()) == 1
+
+
+def test_a_shared_phone_moves_to_whoever_registers_it_last(push_app, client, people):
+    first, second = Device(client, "worker-a1"), Device(client, "worker-a2")
+    client.post(URL, json=body(), headers=first.headers)
+    moved = client.post(URL, json=body(), headers=second.headers)
+    assert moved.status_code == 200
+    assert owners(push_app) == {body()["endpoint"]: people["worker-a2"]}
+    assert client.get(URL, headers=first.headers).get_json() == []
+
+
+def test_unsubscribing_removes_only_ones_own_device(push_app, client, people):
+    owner, other = Device(client, "worker-a1"), Device(client, "worker-a2")
+    client.post(URL, json=body(), headers=owner.headers)
+    assert client.delete(URL, json={"endpoint": body()["endpoint"]}, headers=other.headers).status_code == 204
+    assert owners(push_app) == {body()["endpoint"]: people["worker-a1"]}
+    assert client.delete(URL, json={"endpoint": body()["endpoint"]}, headers=owner.headers).status_code == 204
+    assert owners(push_app) == {}
+    assert client.delete(URL, json={"endpoint": body()["endpoint"]}, headers=owner.headers).status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"endpoint": "http://push.example.com/x"}, "endpoint"),
+        ({"endpoint": "not a url"}, "endpoint"),
+        ({"endpoint": "https://x/" + "a" * 1100}, "endpoint"),
+        ({"keys": {"p256dh": key(64), "auth": key(16)}}, "keys"),
+        ({"keys": {"p256dh": key(65, b"\x02"), "auth": key(16)}}, "keys"),
+        ({"keys": {"p256dh": key(65), "auth": key(12)}}, "keys"),
+        ({"keys": {"p256dh": key(65), "auth": "not+base64/url"}}, "keys"),
+        ({"keys": {"p256dh": key(65)}}, "keys"),
+        ({"keys": None}, "keys"),
+    ],
+)
+def test_a_malformed_subscription_is_refused_with_the_field(push_app, client, people, changes, field):
+    worker = Device(client, "worker-a1")
+    answer = client.post(URL, json=body(**changes), headers=worker.headers)
+    assert answer.status_code == 400, answer.get_json()
+    assert answer.get_json()["code"] == "invalid"
+    assert field in answer.get_json()["fields"]
+    assert owners(push_app) == {}
+
+
+def test_local_http_endpoints_are_allowed_only_when_the_config_says_so(app, client, people):
+    worker = Device(client, "worker-a1")
+    local = body("http://127.0.0.1:8999/push/x")
+    assert client.post(URL, json=local, headers=worker.headers).status_code == 400
+    app.config["PUSH_ALLOW_INSECURE"] = True
+    assert client.post(URL, json=local, headers=worker.headers).status_code == 201
+    remote = body("http://push.example.com/push/x")
+    assert client.post(URL, json=remote, headers=worker.headers).status_code == 400
