@@ -1,4 +1,4 @@
-"""Demo data of protocol.md: the listed people, valid USCCs, hazards in every state, seeded once."""
+"""Demo data of protocol.md: the listed people, valid USCCs, records of every type in various states, once."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 
 from backend import demo
 from backend.blob_setup import blob_store
+from backend.derived.tick import tick
 from backend.extensions import db
 from backend.models import Enterprise, Hazard, User
 from backend.rules.uscc import is_valid_uscc
 from backend.sync_setup import sync_engine
 from sync import tables
+
+from ..api_client import Device
 
 USERS = {
     "bureau": ("bureau", None),
@@ -112,7 +115,8 @@ def test_hazards_carry_real_history_and_synced_state(seeded):
             stored = sync_engine().load(db.session, "hazard", hazard.id)
             assert stored.data == hazard.to_data()
             assert stored.version == len(hazard.history)
-            assert hazard.history[0]["type"] == "hazard.report"
+            # Reported by a person, or made by a principal's inspection from a failed checklist item.
+            assert hazard.history[0]["type"] in ("hazard.report", "inspection.finish")
             assert hazard.captured_at < hazard.received_at
 
 
@@ -161,3 +165,73 @@ def test_seed_demo_command_respects_demo_data_off(app):
     assert snapshot(app)["users"] == 0
     assert "seeded" in runner.invoke(args=["seed-demo", "--force"]).output
     assert snapshot(app)["users"] == len(USERS)
+
+
+def records(app, entity: str) -> list[dict]:
+    with app.app_context():
+        query = select(tables.entities.c.data).where(tables.entities.c.entity == entity)
+        return list(db.session.scalars(query))
+
+
+def test_drills_lockouts_trainings_and_inspections_come_in_various_states(seeded):
+    assert sorted(d["status"] for d in records(seeded, "drill")) == ["evaluated", "evaluated", "planned"]
+    assert sorted(lo["status"] for lo in records(seeded, "lockout")) == ["released", "safe_to_work"]
+    sessions = records(seeded, "training_session")
+    assert sorted(s["status"] for s in sessions) == ["closed", "closed", "scheduled"]
+    assert "confined_space_annual" in {s["kind"] for s in sessions}
+    inspections = records(seeded, "inspection")
+    assert sorted(i["kind"] for i in inspections) == ["enforcement", "principal"]
+    assert all(i["status"] == "finished" for i in inspections)
+    assert [i["quiz"]["passed"] for i in inspections if i["kind"] == "enforcement"] == [True]
+    principal = next(i for i in inspections if i["kind"] == "principal")
+    assert any(h["inspection_id"] == principal["id"] for h in records(seeded, "hazard"))
+
+
+def test_equipment_has_isolation_points_and_the_lockouts_locked_them(seeded):
+    [equipment] = records(seeded, "equipment")
+    points = {p["id"] for p in equipment["points"]}
+    assert len(points) == 2
+    for lockout in records(seeded, "lockout"):
+        assert {lock["point_id"] for lock in lockout["locks"]} == points
+
+
+def test_person_records_show_exams_and_certificates_in_every_standing(seeded):
+    with seeded.app_context():
+        ids = {u.username: u.id for u in db.session.scalars(select(User))}
+    person = {r["user_id"]: r for r in records(seeded, "person_record")}
+    assert person[ids["worker-a1"]]["exam"]["status"] == "passed"
+    assert person[ids["contractor-a"]]["exam"]["status"] == "retake_allowed"
+    assert person[ids["worker-a1"]]["hours_this_year"] >= 4
+    states = {c["state"] for r in person.values() for c in r["certificates"]}
+    assert {"ok", "renewal_due"} <= states
+    assert ids["bureau"] not in person and len(person) == len(USERS) - 1
+
+
+def test_every_enterprise_person_has_a_badge_and_every_enterprise_its_derived_entities(seeded):
+    keys = enterprise_keys(seeded)
+    with seeded.app_context():
+        people = [u for u in db.session.scalars(select(User)) if u.enterprise_id]
+    assert {b["user_id"] for b in records(seeded, "badge")} == {u.id for u in people}
+    for entity in ("due", "checklist"):
+        assert {r["enterprise_id"] for r in records(seeded, entity)} == set(keys.values())
+
+
+def test_a_tick_right_after_seeding_records_nothing(seeded):
+    with seeded.app_context():
+        assert sum(n for k, n in tick(db.session, sync_engine()).items() if k != "enterprises") == 0
+
+
+def test_the_bureau_overview_shows_overdue_and_ok_obligations_from_the_pulled_due(seeded):
+    keys = enterprise_keys(seeded)
+    pulled = Device(seeded.test_client(), "bureau").pull_all()
+    due = {key: pulled[("due", enterprise_id)]["data"] for key, enterprise_id in keys.items()}
+    states = {o["state"] for d in due.values() for o in d["obligations"]}
+    assert {"overdue", "ok"} <= states
+    evacuation = {
+        key: next(o for o in d["obligations"] if o["key"] == "evacuation_drill") for key, d in due.items()
+    }
+    assert evacuation["A"]["state"] == "overdue" and evacuation["A"]["interval_months"] == 6
+    assert evacuation["B"]["state"] == "ok"
+    assert due["A"]["active_lockouts"] == 1 and due["A"]["open_major_hazards"] >= 1
+    assert due["A"]["major_hazards"] and due["A"]["late_entries"]
+    assert {row["entity"] for row in due["A"]["late_entries"]} == {"lockout"}
