@@ -75,3 +75,25 @@ class SubscriptionOut(Schema):
 
 class PublicKeyOut(Schema):
     public_key = fields.String()
+
+
+class OfficeChannelBody(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("wecom", "dingtalk")))
+    url = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    secret = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    name = fields.String(load_default="", validate=validate.Length(max=100))
+    active = fields.Boolean(load_default=True)
+
+    @validates("url")
+    def _url(self, value, **_):
+        EndpointBody()._endpoint(value)
+
+
+class OfficeChannelOut(Schema):
+    id = fields.String()
+    enterprise_id = fields.String(allow_none=True)
+    kind = fields.String()
+    name = fields.String()
+    url = fields.String()
+    signed = fields.Boolean()
+    active = fields.Boolean()
