@@ -37,7 +37,7 @@ seed: migrate ## Seed demo data into an empty database
 	.venv/bin/flask seed-demo
 
 run: install pwa seed ## Set up everything and serve on http://127.0.0.1:$(PORT)
-	.venv/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+	.venv/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
 test: install pwa test-pwa test-py ## Run every test (PWA unit, Python unit/API, e2e in Chromium)
 

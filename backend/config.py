@@ -43,6 +43,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'app.db'}"
         self.BLOB_DIR = os.environ.get("BLOB_DIR") or str(folder / "blobs")
         self.DEMO_DATA = os.environ.get("DEMO_DATA", "1") not in ("0", "false", "no", "off")
+        # Periodic jobs in the web process (embedded default); set 0 where cron runs the CLI ticks.
+        self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "1") not in ("0", "false", "no", "off")
         self.PWA_DIST = os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist")
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
             seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", 15 * 60))
@@ -91,3 +93,4 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(database_url)
         self.BLOB_DIR = str(folder / "blobs")
         self.DEMO_DATA = False
+        self.JOBS_IN_PROCESS = False

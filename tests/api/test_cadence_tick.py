@@ -99,3 +99,10 @@ def test_the_tick_does_not_rewrite_badges_that_are_already_published(app, people
     tick(app)
     with app.app_context():
         assert sync_engine().load(db.session, "badge", people["worker-a1"]).version == version
+
+
+def test_the_in_process_job_runs_the_cadence_tick(app, people):
+    from backend import jobs
+
+    recorded = jobs.run_once(app, "cadence tick")
+    assert recorded["enterprises"] == 2
