@@ -67,9 +67,10 @@ def test_training_scheduled_signed_in_and_scored_offline_then_synced(base_url, p
     officer.reload()  # each start syncs: the officer's phone pulls the worker's sign-in
     officer.wait_for_selector(f"[data-test=attendee-{worker_id}][data-attended=true]", timeout=SYNCED)
     officer_phone.set_offline(True)
-    for score in ("60", "90"):
+    for count, score in enumerate(("60", "90"), start=1):
         officer.fill(f"[data-test=score-input-{worker_id}]", score)
         officer.click(f"[data-test=score-save-{worker_id}]")
+        officer.wait_for_selector(f"[data-test=attendee-{worker_id}] [data-test=score] >> nth={count - 1}")
     officer.wait_for_selector(session_detail("scheduled", 2))
     tags = officer.inner_text(f"[data-test=attendee-{worker_id}]")
     assert "60 未通过" in tags and "90 通过" in tags
