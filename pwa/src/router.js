@@ -9,6 +9,7 @@ import { routes as drillRoutes } from './drill/routes.js';
 import { routes as trainingRoutes } from './training/routes.js';
 import { routes as lockoutRoutes } from './lockout/routes.js';
 import { routes as inspectionRoutes } from './inspection/routes.js';
+import { routes as inboxRoutes } from './inbox/routes.js';
 
 const routes = [
   { path: '/', component: HomePage, meta: { tab: true } },
@@ -26,6 +27,7 @@ const routes = [
   ...trainingRoutes,
   ...lockoutRoutes,
   ...inspectionRoutes,
+  ...inboxRoutes,
   { path: '/:rest(.*)*', redirect: '/' },
 ];
 

@@ -20,18 +20,38 @@ self.addEventListener('push', (event) => {
   } catch {
     payload = { body: event.data?.text() };
   }
-  const { title = '安全台账', body = '', url = '/', tag } = payload;
-  event.waitUntil(self.registration.showNotification(title, { body, tag, data: { url }, icon: '/icons/icon-192.png', badge: '/icons/icon-192.png' }));
+  const { title = '安全台账', body = '', url = '/', tag } = payload ?? {};
+  const options = { body, data: { url }, icon: '/icons/icon-192.png', badge: '/icons/icon-192.png' };
+  // A newer reminder with the same tag replaces the older one (and alerts again).
+  if (tag) Object.assign(options, { tag, renotify: true });
+  event.waitUntil(self.registration.showNotification(title, options));
 });
+
+/** Focus a window of this app and show `target` in it, or open a new window; no page needs to be open. */
+async function openApp(target) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const ours = windows.filter((w) => new URL(w.url).origin === self.location.origin);
+  // Prefer the window the person is looking at, then a controlled one (navigate() needs control).
+  const open = ours.find((w) => w.focused) ?? ours.find((w) => w.visibilityState === 'visible') ?? ours[0];
+  if (!open) return self.clients.openWindow(target);
+  // Focus first, while the click still counts as a user gesture, then move the window to the target.
+  const focused = await open.focus().catch(() => open);
+  const client = focused ?? open;
+  if (client.url === target) return client;
+  try {
+    const moved = await client.navigate(target);
+    if (moved) return moved;
+  } catch {
+    // An uncontrolled window cannot be navigated by the worker: ask the page to route itself.
+  }
+  client.postMessage({ type: 'navigate', url: target });
+  return client;
+}
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const target = new URL(event.notification.data?.url || '/', self.location.origin).href;
-  event.waitUntil(
-    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
-      const open = windows.find((w) => w.url.startsWith(self.location.origin));
-      if (open) return open.navigate(target).then((w) => (w ?? open).focus());
-      return self.clients.openWindow(target);
-    }),
-  );
+  const target = new URL(event.notification.data?.url || '/', self.location.origin);
+  // Only ever open this app's own pages from a notification.
+  const href = target.origin === self.location.origin ? target.href : new URL('/', self.location.origin).href;
+  event.waitUntil(openApp(href));
 });

@@ -1,0 +1,109 @@
+// Inbox rules for display only: kinds, ordering, unread count, the app badge, and the settings form checks.
+// The server decides who gets what; these helpers only sort, count and validate what the phone shows.
+
+/** Every notification kind; the critical one ignores opt-out and quiet hours on the server. */
+export const KINDS = [
+  'drill_due', 'inspection_due', 'hazard_deadline', 'hazard_overdue', 'hazard_escalated', 'major_hazard_overdue',
+  'certificate_expiry', 'retraining_required', 'training_tomorrow', 'digest_weekly', 'digest_daily', 'notice',
+];
+export const CRITICAL_KINDS = ['major_hazard_overdue'];
+/** Kinds a person may opt out of (all but the critical ones). */
+export const OPTIONAL_KINDS = KINDS.filter((k) => !CRITICAL_KINDS.includes(k));
+
+export const NOTICE_KINDS = ['warning', 'accident'];
+
+/** True when the notification is critical (its own flag, or a critical kind). */
+export function isCritical(n) {
+  return !!(n?.critical || CRITICAL_KINDS.includes(n?.kind));
+}
+
+/** Notifications newest first (by created_at, then id, both strings that sort in time order). */
+export function newestFirst(list) {
+  return [...(list ?? [])].sort((a, b) => {
+    const ta = a.created_at ?? '';
+    const tb = b.created_at ?? '';
+    if (ta !== tb) return ta < tb ? 1 : -1;
+    return String(a.id) < String(b.id) ? 1 : -1;
+  });
+}
+
+/** How many of `list` are unread (no read_at, locally or on the server). */
+export function unreadCount(list) {
+  return (list ?? []).filter((n) => n && !n.read_at).length;
+}
+
+/** Show `n` on the app icon where the Badging API exists (setAppBadge / clearAppBadge); never throws. */
+export async function updateAppBadge(n, nav = globalThis.navigator) {
+  try {
+    if (n > 0 && typeof nav?.setAppBadge === 'function') await nav.setAppBadge(n);
+    else if (!n && typeof nav?.clearAppBadge === 'function') await nav.clearAppBadge();
+    else return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * Check the quiet-hours part of the settings form: off (null), or start and end as HH:MM, not equal.
+ * Spanning midnight (22:00 → 07:00) is allowed. Returns {ok, value, error} with error an i18n key.
+ */
+export function validateQuietHours({ enabled, start, end }) {
+  if (!enabled) return { ok: true, value: null, error: null };
+  if (!start || !end) return { ok: false, value: null, error: 'inbox.quiet.required' };
+  if (!HHMM.test(start) || !HHMM.test(end)) return { ok: false, value: null, error: 'inbox.quiet.format' };
+  if (start === end) return { ok: false, value: null, error: 'inbox.quiet.same' };
+  return { ok: true, value: { start, end }, error: null };
+}
+
+/** The args of `settings.update` from the form, or {error} (an i18n key) when the form is not valid. */
+export function settingsArgs({ push_enabled, opt_out, quiet }) {
+  const quietHours = validateQuietHours(quiet ?? {});
+  if (!quietHours.ok) return { error: quietHours.error };
+  const optOut = [...new Set(opt_out ?? [])].filter((k) => OPTIONAL_KINDS.includes(k)).sort();
+  return { args: { push_enabled: !!push_enabled, opt_out: optOut, quiet_hours: quietHours.value } };
+}
+
+/** Check the bureau notice form; returns {args} for `notice.send` or {error} (an i18n key). */
+export function noticeArgs({ title, body, kind, targetAll, flags, selfCheck, selfCheckDue }, today = null) {
+  if (!title?.trim()) return { error: 'inbox.notice.titleRequired' };
+  if (!body?.trim()) return { error: 'inbox.notice.bodyRequired' };
+  if (!NOTICE_KINDS.includes(kind)) return { error: 'inbox.notice.kindRequired' };
+  if (!targetAll && !(flags ?? []).length) return { error: 'inbox.notice.flagsRequired' };
+  const args = { title: title.trim(), body: body.trim(), kind, target: targetAll ? { all: true } : { flags: [...flags] } };
+  if (selfCheck) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(selfCheckDue ?? '')) return { error: 'inbox.notice.dueRequired' };
+    if (today && selfCheckDue < today) return { error: 'inbox.notice.duePast' };
+    args.self_check_due = selfCheckDue;
+  }
+  return { args };
+}
+
+/** A notice's receipts: {total, read, acknowledged, rows}, from whichever list the server sends. */
+export function noticeReceipts(notice) {
+  const rows = notice?.receipts ?? notice?.recipients ?? [];
+  const list = Array.isArray(rows) ? rows : Object.entries(rows).map(([key, r]) => ({ enterprise_id: key, ...r }));
+  return {
+    total: notice?.recipient_count ?? list.length,
+    read: notice?.read_count ?? list.filter((r) => r.read_at).length,
+    acknowledged: notice?.acknowledged_count ?? list.filter((r) => r.acknowledged_at).length,
+    rows: list,
+  };
+}
+
+/** The in-app route of a notification url ("/#/hazards/x" → "/hazards/x"), or null for an outside link. */
+export function routeOf(url) {
+  if (!url) return null;
+  const text = String(url);
+  if (text.startsWith('/#/')) return text.slice(2);
+  if (text.startsWith('#/')) return text.slice(1);
+  try {
+    const parsed = new URL(text, globalThis.location?.origin ?? 'http://localhost');
+    if (parsed.origin === (globalThis.location?.origin ?? 'http://localhost') && parsed.hash.startsWith('#/')) return parsed.hash.slice(1);
+  } catch {
+    return null;
+  }
+  return text.startsWith('/') ? text : null;
+}
