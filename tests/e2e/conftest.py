@@ -146,10 +146,18 @@ def sign_in_to(page, base: str, username: str) -> None:
 
 
 COUNT_ROWS = """async ([table, least]) => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open('safety-ledger'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('safety-ledger');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = fail;
+  });
   try {
     if (!db.objectStoreNames.contains(table)) return false;
-    return await new Promise((ok) => { const q = db.transaction(table).objectStore(table).count(); q.onsuccess = () => ok(q.result >= least); q.onerror = () => ok(false); });
+    return await new Promise((ok) => {
+      const q = db.transaction(table).objectStore(table).count();
+      q.onsuccess = () => ok(q.result >= least);
+      q.onerror = () => ok(false);
+    });
   } finally { db.close(); }
 }"""
 
@@ -202,7 +210,9 @@ def live_flask(*args: str) -> str:
         "FLASK_APP": "wsgi",
         "DEMO_DATA": "1",
     }
-    done = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     return done.stdout
 
 

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import time
 
-from .conftest import confirm_dialog, live_flask, pulled, sign_in_to, wait_for_local_rows, wait_for_server_entity
+from .conftest import (
+    confirm_dialog,
+    live_flask,
+    pulled,
+    sign_in_to,
+    wait_for_local_rows,
+    wait_for_server_entity,
+)
 
 SYNCED = 40_000
 
 
 def drill_detail(status: str, pending: int | None = None) -> str:
     """Selector of the drill screen in `status` (with `pending` unsent commands when given)."""
-    return f"[data-test=drill-detail][data-status={status}]" + (f"[data-pending='{pending}']" if pending is not None else "")
+    return f"[data-test=drill-detail][data-status={status}]" + (
+        f"[data-pending='{pending}']" if pending is not None else ""
+    )
 
 
 def badge_png(phone, base: str, username: str) -> tuple[bytes, str]:
@@ -56,7 +65,9 @@ def test_drill_planned_run_and_evaluated_offline_then_synced(base_url, phone, ap
     w1, w2 = worker_a1.user["id"], worker_a2.user["id"]
     page.click(f"[data-test=tick-{w2}]")
     page.wait_for_selector(f"[data-test=person-{w2}][data-present=true]")
-    page.set_input_files("[data-test=qr-photo-input]", {"name": "badge.png", "mimeType": "image/png", "buffer": png})
+    page.set_input_files(
+        "[data-test=qr-photo-input]", {"name": "badge.png", "mimeType": "image/png", "buffer": png}
+    )
     page.wait_for_selector(f"[data-test=person-{w1}][data-present=true]")
     assert page.inner_text("[data-test=present-count]") == "2"
 
@@ -69,7 +80,9 @@ def test_drill_planned_run_and_evaluated_offline_then_synced(base_url, phone, ap
     page.fill("[data-test=eval-improvements] textarea", "更换应急指示灯，每季度检查一次")
     page.click("[data-test=drill-evaluate]")
     page.wait_for_selector(drill_detail("evaluated", 6))
-    assert not [c for c in officer_api.pull_all() if c["id"] == drill_id], "nothing reached the server while offline"
+    assert not [c for c in officer_api.pull_all() if c["id"] == drill_id], (
+        "nothing reached the server while offline"
+    )
 
     officer_phone.set_offline(False)
     page.wait_for_selector(drill_detail("evaluated", 0), timeout=SYNCED)

@@ -1,6 +1,7 @@
-"""Training sign-in offline on two phones: the officer schedules a session and shows its rotating QR with no
-network, a worker signs in by photographing it with no network; scores are recorded offline; after syncing the
-server holds the attendee (method qr) with a failed then a passed score, and the worker's record shows the pass.
+"""Training sign-in offline on two phones: the officer schedules a session and shows its rotating QR with
+no network, a worker signs in by photographing it with no network; scores are recorded offline; after
+syncing the server holds the attendee (method qr) with a failed then a passed score, and the worker's
+record shows the pass.
 
 The server applies a sign-in only to a session it holds and a score only to a signed-in attendee, so the
 phones sync in that order: the officer's schedule, the worker's sign-in, then the officer's scores."""
@@ -22,7 +23,9 @@ pytestmark = pytest.mark.xfail(not training_commands.SPECS, strict=False, reason
 
 def session_detail(status: str, pending: int | None = None) -> str:
     """Selector of the training session screen in `status` (with `pending` unsent commands when given)."""
-    return f"[data-test=training-detail][data-status={status}]" + (f"[data-pending='{pending}']" if pending is not None else "")
+    return f"[data-test=training-detail][data-status={status}]" + (
+        f"[data-pending='{pending}']" if pending is not None else ""
+    )
 
 
 def test_training_scheduled_signed_in_and_scored_offline_then_synced(base_url, phone, api):
@@ -54,7 +57,9 @@ def test_training_scheduled_signed_in_and_scored_offline_then_synced(base_url, p
     png = officer.locator("[data-test=training-qr]").screenshot()
 
     worker.goto(base_url + "/#/trainings/scan")
-    worker.set_input_files("[data-test=qr-photo-input]", {"name": "code.png", "mimeType": "image/png", "buffer": png})
+    worker.set_input_files(
+        "[data-test=qr-photo-input]", {"name": "code.png", "mimeType": "image/png", "buffer": png}
+    )
     worker.wait_for_selector(f"[data-test=signed-in][data-session='{session_id}']")
     worker.goto(f"{base_url}/#/trainings/{session_id}")
     assert "待同步" in worker.inner_text("[data-test=my-sign-in]")
@@ -84,7 +89,9 @@ def test_training_scheduled_signed_in_and_scored_offline_then_synced(base_url, p
     [attendee] = session["attendees"]
     assert attendee["user_id"] == worker_id and attendee["method"] == "qr"
     assert [(s["score"], s["passed"]) for s in attendee["scores"]] == [(60, False), (90, True)]
-    assert all(change["entity"] != "training_key" for change in worker_api.pull_all()), "workers never pull the key"
+    assert all(change["entity"] != "training_key" for change in worker_api.pull_all()), (
+        "workers never pull the key"
+    )
 
     records = [r for r in pulled(worker_api, "person_record") if r["user_id"] == worker_id]
     if records and records[0].get("exam", {}).get("last_score") == 90:
