@@ -10,7 +10,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
-from .api import auth, blobs, exports, health, office_channels, push, sync
+from .api import auth, blobs, deliveries, exports, health, office_channels, push, sync
 from .api.errors import register_error_handlers
 from .blob_setup import init_blobs
 from .cli import register_cli
@@ -22,7 +22,16 @@ from .notify.cli import register_notify_cli
 from .sync_setup import init_sync
 from .web import init_web
 
-API_BLUEPRINTS = (health.blp, auth.blp, sync.blp, blobs.blp, push.blp, exports.blp, office_channels.blp)
+API_BLUEPRINTS = (
+    health.blp,
+    auth.blp,
+    sync.blp,
+    blobs.blp,
+    push.blp,
+    exports.blp,
+    office_channels.blp,
+    deliveries.blp,
+)
 
 
 def create_app(config: Config | None = None) -> Flask:

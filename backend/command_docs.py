@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from .commands import drill, hazard, inspection, lockout, people, training
+from .commands import drill, hazard, inspection, lockout, notification, people, training
 
 # Each command module maps its command types to their argument schemas (class docstring = who/effect).
-MODULES = (hazard, people, drill, lockout, training, inspection)
+MODULES = (hazard, people, drill, lockout, training, inspection, notification)
 
 
 def publish_command_schemas(api: Api) -> None:

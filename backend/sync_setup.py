@@ -6,7 +6,7 @@ from flask import Flask, current_app
 
 from sync import Actor, Change, SyncEngine
 
-from .commands import drill, hazard, inspection, lockout, people, training
+from .commands import drill, hazard, inspection, lockout, notification, people, training
 from .derived import LISTENERS
 from .extensions import db
 from .models import User
@@ -19,6 +19,7 @@ COMMAND_SPECS = (
     *lockout.SPECS,
     *training.SPECS,
     *inspection.SPECS,
+    *notification.SPECS,
 )
 
 

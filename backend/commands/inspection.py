@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from sync import Change, CommandContext, CommandSpec, Text
+from sync.store import load_entity
 from sync.wire import format_time, is_uuid
 
 from ..models import Enterprise
@@ -26,6 +27,7 @@ from .common import current_data, document_change, load_args, reject, require
 ENTITY = "inspection"
 ENTERPRISE_REQUIRED = Text("执法检查须指明企业", "An enforcement inspection names its enterprise")
 UNKNOWN_ITEM = Text("检查表中没有此项", "No such item in the inspection's checklist")
+SELF_CHECK_INVALID = Text("自查任务不存在或不属于本企业", "No such self-check task for this enterprise")
 
 
 def _target_enterprise(ctx: CommandContext) -> Enterprise | None:
@@ -54,7 +56,25 @@ def _saved(ctx: CommandContext, data: dict[str, Any], status: str, blobs=(), **d
     return document_change(ctx, ENTITY, {**data, "status": status}, blobs=tuple(blobs), **details)
 
 
-def start(ctx: CommandContext) -> Change:
+def _self_check_task(ctx: CommandContext, enterprise_id: str, kind: str) -> dict[str, Any] | None:
+    """Return the open self-check task (from a bureau notice) a self_check inspection answers, if named."""
+    task_id = ctx.command.args.get("self_check_id")
+    if task_id is None:
+        return None
+    stored = load_entity(ctx.session, "self_check", task_id) if is_uuid(task_id) else None
+    if kind != "self_check" or stored is None or stored.data.get("enterprise_id") != enterprise_id:
+        raise reject("invalid", SELF_CHECK_INVALID, {"self_check_id": [SELF_CHECK_INVALID.en]})
+    if stored.data.get("status") != "open":
+        raise reject("conflict")
+    return dict(stored.data)
+
+
+def _self_check_change(ctx: CommandContext, task: dict[str, Any], **changes: Any) -> Change:
+    task.update(changes)
+    return document_change(ctx, "self_check", task, inspection_id=task["inspection_id"])
+
+
+def start(ctx: CommandContext) -> Change | list[Change]:
     """Open an inspection of an enterprise with the items of its checklist, unanswered."""
     enterprise = _target_enterprise(ctx)
     kind = ctx.command.args.get("kind")
@@ -79,7 +99,12 @@ def start(ctx: CommandContext) -> Change:
         "summary": None,
         "history": [],
     }
-    return _saved(ctx, data, status, kind=args["kind"])
+    task = _self_check_task(ctx, enterprise.id, args["kind"])
+    if task is None:
+        return _saved(ctx, data, status, kind=args["kind"])
+    data["self_check_id"] = task["id"]
+    own = _saved(ctx, data, status, kind=args["kind"], self_check_id=task["id"])
+    return [own, _self_check_change(ctx, task, inspection_id=data["id"])]
 
 
 def record_item(ctx: CommandContext) -> Change:
@@ -118,7 +143,13 @@ def finish(ctx: CommandContext) -> list[Change]:
             item["hazard_id"] = hazard_id
     data.update(summary=args["summary"], finished_at=format_time(ctx.command.captured_at))
     own = _saved(ctx, data, status, hazard_ids=[h.id for h in hazards])
-    return [own, *hazards]
+    task = (
+        load_entity(ctx.session, "self_check", data["self_check_id"]) if data.get("self_check_id") else None
+    )
+    if task is None:
+        return [own, *hazards]
+    done = _self_check_change(ctx, dict(task.data), status="done", inspection_id=data["id"])
+    return [own, *hazards, done]
 
 
 SPECS = (

@@ -1,0 +1,81 @@
+"""Argument schemas of the notification commands and the delivery log (docs/commands.md, "Notifications")."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..rules.notification_kinds import KINDS, OPT_OUT_KINDS
+from ..rules.roles import ENTERPRISE_FLAGS
+from .hazard_commands import ArgsSchema, StrictBoolean, text
+
+CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be HH:MM")
+NOTICE_KINDS = ("warning", "accident")
+
+
+class ReadArgs(ArgsSchema):
+    """The recipient: `read_at` set (again: conflict); a notice's receipt updated."""
+
+
+class AcknowledgeArgs(ArgsSchema):
+    """The recipient: `acknowledged_at` set (and `read_at` if unset; again: conflict)."""
+
+
+class QuietHours(Schema):
+    start = fields.String(required=True, validate=CLOCK)
+    end = fields.String(required=True, validate=CLOCK)
+
+
+class SettingsArgs(ArgsSchema):
+    """The person (entity id = own user id): push on/off, opted-out kinds, quiet hours; made on first use."""
+
+    push_enabled = StrictBoolean()
+    opt_out = fields.List(fields.String(validate=validate.OneOf(KINDS)))
+    quiet_hours = fields.Nested(QuietHours, allow_none=True)
+
+    @validates_schema
+    def only_optional_kinds(self, data, **kwargs):
+        """Refuse opting out of critical kinds and notices."""
+        refused = [kind for kind in data.get("opt_out", []) if kind in KINDS and kind not in OPT_OUT_KINDS]
+        if refused:
+            raise ValidationError(f"may not opt out of: {', '.join(refused)}", "opt_out")
+
+
+class NoticeTarget(Schema):
+    all = StrictBoolean(load_default=False)
+    flags = fields.List(fields.String(validate=validate.OneOf(ENTERPRISE_FLAGS)), load_default=None)
+
+    @validates_schema
+    def all_or_flags(self, data, **kwargs):
+        """Require exactly one of all: true or a non-empty flags list."""
+        if bool(data.get("all")) == bool(data.get("flags")):
+            raise ValidationError('give {"all": true} or {"flags": [...]}', "all")
+
+
+class NoticeSendArgs(ArgsSchema):
+    """Bureau: a warning (警示信息) or accident notice (事故通报) to all or flagged enterprises."""
+
+    title = text(200)
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    kind = fields.String(required=True, validate=validate.OneOf(NOTICE_KINDS))
+    target = fields.Nested(NoticeTarget, required=True)
+    self_check_due = fields.Date(load_default=None, allow_none=True)
+
+
+class DeliveryQuery(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    enterprise_id = fields.UUID(load_default=None)
+
+
+class DeliveryOut(Schema):
+    id = fields.Integer()
+    notification_key = fields.String()
+    channel = fields.String()
+    target = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    enterprise_id = fields.String(allow_none=True)
+    user_id = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
