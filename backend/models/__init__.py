@@ -4,6 +4,7 @@ from .auth import LoginAttempt, LoginSession, RefreshToken
 from .delivery import Delivery
 from .enterprise import Enterprise
 from .hazard import Hazard
+from .notification_claim import NotificationClaim
 from .office_channel import OfficeChannel
 from .push_subscription import PushSubscription
 from .user import User
@@ -14,6 +15,7 @@ __all__ = [
     "Hazard",
     "LoginAttempt",
     "LoginSession",
+    "NotificationClaim",
     "OfficeChannel",
     "PushSubscription",
     "RefreshToken",
