@@ -24,8 +24,10 @@ registerEffects('notice', {
     target: args.target,
     self_check_due: args.self_check_due ?? null,
     sent_by: user.id ?? null,
-    created_at: cmd.captured_at,
-    receipts: [],
+    sent_at: cmd.captured_at,
+    enterprise_ids: [],
+    receipts: {},
+    counts: { recipients: 0, read: 0, acknowledged: 0 },
     history: [],
   }),
 });

@@ -81,15 +81,29 @@ export function noticeArgs({ title, body, kind, targetAll, flags, selfCheck, sel
   return { args };
 }
 
-/** A notice's receipts: {total, read, acknowledged, rows}, from whichever list the server sends. */
+/**
+ * A notice's receipts from the pulled notice: {total, read, acknowledged, rows, enterprises} where `receipts`
+ * is {user_id: {enterprise_id, read_at, acknowledged_at}} (a list is accepted too) and `counts` the server's sums.
+ */
 export function noticeReceipts(notice) {
-  const rows = notice?.receipts ?? notice?.recipients ?? [];
-  const list = Array.isArray(rows) ? rows : Object.entries(rows).map(([key, r]) => ({ enterprise_id: key, ...r }));
+  const raw = notice?.receipts ?? {};
+  const rows = Array.isArray(raw) ? raw : Object.entries(raw).map(([userId, r]) => ({ user_id: userId, ...r }));
+  const counts = notice?.counts ?? {};
+  const byEnterprise = new Map();
+  for (const r of rows) {
+    const key = r.enterprise_id ?? null;
+    const e = byEnterprise.get(key) ?? { enterprise_id: key, recipients: 0, read: 0, acknowledged: 0 };
+    e.recipients += 1;
+    if (r.read_at) e.read += 1;
+    if (r.acknowledged_at) e.acknowledged += 1;
+    byEnterprise.set(key, e);
+  }
   return {
-    total: notice?.recipient_count ?? list.length,
-    read: notice?.read_count ?? list.filter((r) => r.read_at).length,
-    acknowledged: notice?.acknowledged_count ?? list.filter((r) => r.acknowledged_at).length,
-    rows: list,
+    total: counts.recipients ?? rows.length,
+    read: counts.read ?? rows.filter((r) => r.read_at).length,
+    acknowledged: counts.acknowledged ?? rows.filter((r) => r.acknowledged_at).length,
+    rows,
+    enterprises: [...byEnterprise.values()],
   };
 }
 

@@ -50,7 +50,10 @@ async function openApp(target) {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const target = new URL(event.notification.data?.url || '/', self.location.origin);
+  let url = event.notification.data?.url || '/';
+  // The app routes by hash: a bare path such as "/notices/…" means "/#/notices/…".
+  if (url.startsWith('/') && !url.startsWith('/#') && url !== '/') url = `/#${url}`;
+  const target = new URL(url, self.location.origin);
   // Only ever open this app's own pages from a notification.
   const href = target.origin === self.location.origin ? target.href : new URL('/', self.location.origin).href;
   event.waitUntil(openApp(href));
