@@ -1,0 +1,158 @@
+"""notice.send: a bureau notice reaches every person and office of the targeted enterprises, with receipts."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from backend import demo_data
+from backend.extensions import db
+from backend.models import OfficeChannel
+from backend.notify import deliver_due
+
+from ..api_client import Device
+from ..notify.fake_robots import FakeRobots
+
+ENTERPRISE_USERS = [u["username"] for u in demo_data.USERS if u["role"] != "bureau"]
+USERS_OF = {key: [u["username"] for u in demo_data.USERS if u["enterprise"] == key] for key in ("A", "B")}
+NOTICE = {
+    "title": "某铝加工企业粉尘爆炸事故",
+    "body": "近日某地铝镁粉尘爆炸，造成人员伤亡。\n请立即排查除尘系统。",
+    "kind": "accident",
+}
+
+
+@pytest.fixture
+def robots():
+    """Fake WeCom robots on 127.0.0.1."""
+    service = FakeRobots()
+    yield service
+    service.close()
+
+
+def send_notice(client, expect="applied", **changes) -> tuple[Device, str, dict]:
+    bureau = Device(client, "bureau")
+    notice_id = str(uuid.uuid4())
+    outcome = bureau.do("notice.send", notice_id, **{**NOTICE, "target": {"all": True}, **changes})
+    assert outcome["status"] == expect, outcome
+    return bureau, notice_id, outcome
+
+
+def notices_in(device: Device) -> list[dict]:
+    pulled = device.pull_all()
+    return [
+        c["data"] for (entity, _), c in pulled.items() if entity == "notification" and c["data"]["notice_id"]
+    ]
+
+
+def test_a_notice_to_all_reaches_every_demo_users_inbox_and_the_bureau_sees_receipts(app, client, people):
+    bureau, notice_id, _ = send_notice(client)
+    devices = {name: Device(client, name) for name in ENTERPRISE_USERS}
+    received = {name: notices_in(device) for name, device in devices.items()}
+    assert all(len(notes) == 1 for notes in received.values()), received
+    assert all(n[0]["title"] == f"【事故通报】{NOTICE['title']}" for n in received.values())
+    notice = bureau.pull_all()[("notice", notice_id)]["data"]
+    assert notice["counts"] == {"recipients": len(ENTERPRISE_USERS), "read": 0, "acknowledged": 0}
+    assert set(notice["receipts"]) == {people[name] for name in ENTERPRISE_USERS}
+
+    devices["worker-a1"].do("notification.read", received["worker-a1"][0]["id"])
+    devices["worker-b1"].do("notification.acknowledge", received["worker-b1"][0]["id"])
+    devices["officer-a"].do("notification.read", received["officer-a"][0]["id"])
+    devices["officer-a"].do("notification.acknowledge", received["officer-a"][0]["id"])
+
+    notice = bureau.pull_all()[("notice", notice_id)]["data"]
+    assert notice["counts"] == {"recipients": len(ENTERPRISE_USERS), "read": 3, "acknowledged": 2}
+    receipts = notice["receipts"]
+    assert receipts[people["worker-a1"]]["read_at"] and not receipts[people["worker-a1"]]["acknowledged_at"]
+    assert receipts[people["worker-b1"]]["enterprise_id"] == people["B"]
+    assert receipts[people["worker-b1"]]["acknowledged_at"] == receipts[people["worker-b1"]]["read_at"]
+    assert not receipts[people["worker-a2"]]["read_at"]
+
+
+def test_enterprise_people_never_pull_the_notice_itself(app, client, people):
+    _, notice_id, _ = send_notice(client)
+    assert ("notice", notice_id) not in Device(client, "officer-a").pull_all()
+
+
+def test_a_notice_by_flags_reaches_only_the_matching_enterprises(app, client, people):
+    bureau, notice_id, _ = send_notice(client, target={"flags": ["dust_explosion"]})
+    for name in USERS_OF["B"]:
+        assert len(notices_in(Device(client, name))) == 1, name
+    for name in USERS_OF["A"]:
+        assert notices_in(Device(client, name)) == [], name
+    notice = bureau.pull_all()[("notice", notice_id)]["data"]
+    assert notice["enterprise_ids"] == [people["B"]]
+    assert notice["counts"]["recipients"] == len(USERS_OF["B"])
+
+
+@pytest.mark.parametrize("name", ["officer-a", "principal-a", "worker-b1"])
+def test_only_the_bureau_sends_notices(app, client, people, name):
+    outcome = Device(client, name).do("notice.send", **NOTICE, target={"all": True})
+    assert (outcome["status"], outcome["code"]) == ("rejected", "forbidden")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [{}, {"all": False}, {"flags": []}, {"flags": ["no_such_flag"]}, {"all": True, "flags": ["gas"]}],
+)
+def test_a_notice_needs_all_or_known_flags(app, client, people, target):
+    _, _, outcome = send_notice(client, expect="rejected", target=target)
+    assert outcome["code"] == "invalid"
+
+
+def test_the_kind_is_warning_or_accident(app, client, people):
+    _, _, outcome = send_notice(client, expect="rejected", kind="gossip")
+    assert (outcome["code"], list(outcome["fields"])) == ("invalid", ["kind"])
+
+
+def test_offices_of_the_matching_enterprises_and_the_bureau_get_one_message_each(app, client, people, robots):
+    with app.app_context():
+        for owner in (people["A"], people["B"], None):
+            db.session.add(
+                OfficeChannel(
+                    id=str(uuid.uuid4()), enterprise_id=owner, kind="wecom", url=robots.url("wecom")
+                )
+            )
+        db.session.commit()
+    send_notice(client, target={"flags": ["dust_explosion"]}, self_check_due="2025-07-01")
+    with app.app_context():
+        results = deliver_due(db.session)
+    assert [r.status for r in results] == ["sent", "sent"]
+    contents = [message["markdown"]["content"] for _, message in robots.messages]
+    assert all(NOTICE["title"] in content for content in contents)
+    assert all("2025-07-01" in content for content in contents)
+
+
+def test_a_self_check_is_asked_of_each_enterprise_and_done_by_a_self_check_inspection(app, client, people):
+    bureau, notice_id, _ = send_notice(client, self_check_due="2025-07-01")
+    officer = Device(client, "officer-b")
+    tasks = [c["data"] for (entity, _), c in officer.pull_all().items() if entity == "self_check"]
+    assert [(t["enterprise_id"], t["due_on"], t["status"], t["notice_id"]) for t in tasks] == [
+        (people["B"], "2025-07-01", "open", notice_id)
+    ]
+    task_id = tasks[0]["id"]
+    all_tasks = [c["data"] for (entity, _), c in bureau.pull_all().items() if entity == "self_check"]
+    assert {t["enterprise_id"] for t in all_tasks} == {people["A"], people["B"]}
+
+    inspection_id = str(uuid.uuid4())
+    started = officer.do("inspection.start", inspection_id, kind="self_check", self_check_id=task_id)
+    assert started["status"] == "applied", started
+    assert officer.pull_all()[("self_check", task_id)]["data"]["inspection_id"] == inspection_id
+    assert officer.do("inspection.finish", inspection_id, summary="已举一反三自查")["status"] == "applied"
+    done = bureau.pull_all()[("self_check", task_id)]["data"]
+    assert (done["status"], done["inspection_id"]) == ("done", inspection_id)
+    again = officer.do("inspection.start", kind="self_check", self_check_id=task_id)
+    assert (again["status"], again["code"]) == ("rejected", "conflict")
+
+
+def test_a_self_check_inspection_names_a_task_of_its_own_enterprise(app, client, people):
+    _, notice_id, _ = send_notice(client, self_check_due="2025-07-01")
+    task_of_b = str(uuid.uuid5(uuid.UUID(notice_id), people["B"]))
+    outcome = Device(client, "officer-a").do("inspection.start", kind="self_check", self_check_id=task_of_b)
+    assert (outcome["status"], outcome["code"]) == ("rejected", "invalid")
+
+
+def test_without_a_due_date_no_self_check_is_asked(app, client, people):
+    send_notice(client)
+    assert not [key for key in Device(client, "bureau").pull_all() if key[0] == "self_check"]
