@@ -38,6 +38,19 @@ def cadence_tick(app: Flask) -> object:
             db.session.remove()
 
 
+@job("notify tick", every_seconds=300)
+def notify_tick(app: Flask) -> object:
+    """Send the reminders and digests due now, then every due delivery (claims make repeats harmless)."""
+    from .extensions import db
+    from .notify.cli import notify_tick as tick
+
+    with app.app_context():
+        try:
+            return tick(db.session)
+        finally:
+            db.session.remove()
+
+
 def run_once(app: Flask, name: str) -> object:
     """Run one registered job now, logging (not raising) its failure."""
     try:

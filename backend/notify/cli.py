@@ -1,6 +1,8 @@
-"""Notification commands: `flask vapid-keys`, `flask notify deliver`."""
+"""Notification commands: `flask vapid-keys`, `flask notify deliver`, `flask notify tick`."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import click
 from flask import Flask
@@ -20,6 +22,31 @@ def deliver_command() -> None:
     results = deliver_due(db.session)
     sent = sum(1 for result in results if result.ok)
     click.echo(f"{len(results)} attempted, {sent} sent")
+
+
+@notify_group.command("tick")
+def tick_command() -> None:
+    """Send the reminders and digests due now (each once, whoever else ticks), then due deliveries."""
+    click.echo(tick_summary(notify_tick(db.session)))
+
+
+def notify_tick(session, today=None, now=None) -> Counter:
+    """Run the reminders, the digests and the due deliveries once; count what was sent."""
+    from .digests import run_digests
+    from .reminders import run_reminders
+
+    sent = run_reminders(session, today=today, now=now)
+    sent.update(run_digests(session, today=today, now=now))
+    results = deliver_due(session, now)
+    sent["deliveries attempted"] = len(results)
+    sent["deliveries sent"] = sum(1 for result in results if result.ok)
+    return sent
+
+
+def tick_summary(sent: Counter) -> str:
+    """Describe a notify tick's work in one line."""
+    counts = ", ".join(f"{name} {n}" for name, n in sorted(sent.items()) if n)
+    return f"notify tick: {counts or 'nothing due'}"
 
 
 def register_notify_cli(app: Flask) -> None:
