@@ -15,8 +15,8 @@ import pytest
 from ..protocol.client import now_rfc3339, uuid7
 from .conftest import pulled, sign_in_to, wait_for_local_rows
 
-# The fake push endpoint is http://127.0.0.1: the server accepts that only with PUSH_ALLOW_INSECURE (set before
-# the session's live server starts; it only ever allows 127.0.0.1/localhost).
+# The fake push endpoint is http://127.0.0.1: the server accepts that only with PUSH_ALLOW_INSECURE
+# (set before the session's live server starts; it only ever allows 127.0.0.1/localhost).
 os.environ.setdefault("PUSH_ALLOW_INSECURE", "1")
 
 SYNCED = 40_000
@@ -27,7 +27,7 @@ def b64url(raw: bytes) -> str:
 
 
 def fake_subscription(base_url: str) -> dict:
-    """A subscription like the browser's: a 127.0.0.1 endpoint, a real P-256 public key, a 16-byte auth secret."""
+    """A browser-like subscription: 127.0.0.1 endpoint, a real P-256 public key, a 16-byte auth secret."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -59,9 +59,21 @@ STUB_PUSH = """
     localStorage.setItem('fake-push', '1');
     return make();
   };
-  PushManager.prototype.getSubscription = async function () { return localStorage.getItem('fake-push') ? make() : null; };
+  PushManager.prototype.getSubscription = async function () {
+    return localStorage.getItem('fake-push') ? make() : null;
+  };
 })();
 """
+
+
+KEY_CACHED = """async () => {
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open('safety-ledger');
+    r.onsuccess = () => ok(r.result);
+  });
+  const q = db.transaction('meta').objectStore('meta').get('push_public_key');
+  return await new Promise((ok) => { q.onsuccess = () => ok(!!q.result?.value); });
+}"""
 
 
 def push_phone(phone, base_url: str, subscription: dict):
@@ -82,17 +94,16 @@ def test_enable_push_registers_this_device(base_url, phone, api):
     page.wait_for_selector("[data-test=china-note]")
     assert "中国大陆" in page.inner_text("[data-test=china-note]")
     page.click("[data-test=push-device]")
-    page.wait_for_selector("[data-test=push-state][data-subscribed=true][data-on-server=true]", timeout=SYNCED)
+    page.wait_for_selector(
+        "[data-test=push-state][data-subscribed=true][data-on-server=true]", timeout=SYNCED
+    )
 
     endpoints = [s["endpoint"] for s in worker.call("GET", "/api/v1/push/subscriptions")]
     assert subscription["endpoint"] in endpoints
     options = json.loads(page.evaluate("localStorage.getItem('fake-push-options')"))
     assert options == {"userVisibleOnly": True, "keyBytes": 65}
     # The VAPID key is kept for offline display.
-    assert page.evaluate(
-        """async () => { const db = await new Promise((ok) => { const r = indexedDB.open('safety-ledger'); r.onsuccess = () => ok(r.result); });
-        return await new Promise((ok) => { const q = db.transaction('meta').objectStore('meta').get('push_public_key'); q.onsuccess = () => ok(!!q.result?.value); }); }"""
-    )
+    assert page.evaluate(KEY_CACHED)
 
     # Off again: the browser unsubscribes and the server forgets the endpoint.
     page.click("[data-test=push-device]")
@@ -149,7 +160,10 @@ def test_push_shows_a_notification_whose_click_opens_the_hazard(base_url, phone,
     reg = registration_id(page, cdp, base_url)
     url = f"/#/hazards/{hazard['id']}"
     payload = {"title": "隐患整改临期", "body": "请在 2 天内完成整改", "url": url, "tag": "t1"}
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": base_url, "registrationId": reg, "data": json.dumps(payload)})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": base_url, "registrationId": reg, "data": json.dumps(payload)},
+    )
 
     deadline = time.monotonic() + 15
     shown = []
@@ -158,7 +172,9 @@ def test_push_shows_a_notification_whose_click_opens_the_hazard(base_url, phone,
         page.wait_for_timeout(200)
     assert shown == [{"title": "隐患整改临期", "body": "请在 2 天内完成整改", "tag": "t1", "url": url}]
 
-    worker_sw = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+    worker_sw = (
+        context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+    )
     assert worker_sw.evaluate(CLICK, "t1")
     page.wait_for_url(f"**/#/hazards/{hazard['id']}", timeout=SYNCED)
     page.wait_for_selector(f"text={hazard['title']}" if hazard.get("title") else "body", timeout=SYNCED)
@@ -166,7 +182,7 @@ def test_push_shows_a_notification_whose_click_opens_the_hazard(base_url, phone,
 
 
 def send_notice(bureau, title: str) -> str:
-    """The bureau sends a notice to all enterprises through sync push; returns its id (xfail when unsupported)."""
+    """The bureau sends a notice to all enterprises by sync push; its id (xfail when not supported yet)."""
     notice_id = uuid7()
     command = {
         "seq": 1,
@@ -174,10 +190,19 @@ def send_notice(bureau, title: str) -> str:
         "type": "notice.send",
         "entity_id": notice_id,
         "captured_at": now_rfc3339(),
-        "args": {"title": title, "body": "某企业有限空间作业未检测即进入，造成 2 人死亡。请立即开展自查。", "kind": "accident", "target": {"all": True}},
+        "args": {
+            "title": title,
+            "body": "某企业有限空间作业未检测即进入，造成 2 人死亡。请立即开展自查。",
+            "kind": "accident",
+            "target": {"all": True},
+        },
     }
     try:
-        answer = bureau.call("POST", "/api/v1/sync/push", {"client_id": uuid7(), "sent_at": now_rfc3339(), "commands": [command]})
+        answer = bureau.call(
+            "POST",
+            "/api/v1/sync/push",
+            {"client_id": uuid7(), "sent_at": now_rfc3339(), "commands": [command]},
+        )
     except urllib.error.HTTPError as error:
         pytest.xfail(f"the server does not take notice.send yet ({error.code})")
     [outcome] = answer["outcomes"]
@@ -230,12 +255,17 @@ def test_notice_reaches_the_inbox_and_the_read_receipt_syncs_back(base_url, phon
     page.wait_for_selector(f"{row}[data-read=true]", timeout=SYNCED)
 
     server = wait_until(
-        lambda: next((n for n in pulled(worker, "notification") if n["id"] == mine["id"] and n.get("acknowledged_at")), None),
+        lambda: next(
+            (n for n in pulled(worker, "notification") if n["id"] == mine["id"] and n.get("acknowledged_at")),
+            None,
+        ),
         what="read_at/acknowledged_at on the server",
     )
     assert server["read_at"]
     notice = wait_until(
-        lambda: next((n for n in pulled(bureau, "notice") if n["id"] == notice_id and n["counts"]["read"] >= 1), None),
+        lambda: next(
+            (n for n in pulled(bureau, "notice") if n["id"] == notice_id and n["counts"]["read"] >= 1), None
+        ),
         what="the bureau's read receipt",
     )
     receipt = notice["receipts"][worker.user["id"]]
@@ -247,4 +277,7 @@ def test_notice_reaches_the_inbox_and_the_read_receipt_syncs_back(base_url, phon
     sign_in_to(bureau_page, base_url, "bureau")
     bureau_page.goto(base_url + f"/#/notices/{notice_id}")
     bureau_page.wait_for_selector("[data-test=notice-detail]", timeout=SYNCED)
-    wait_until(lambda: int(bureau_page.get_attribute("[data-test=notice-detail]", "data-read")) >= 1, what="receipt on screen")
+    wait_until(
+        lambda: int(bureau_page.get_attribute("[data-test=notice-detail]", "data-read")) >= 1,
+        what="receipt on screen",
+    )
