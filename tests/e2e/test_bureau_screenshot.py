@@ -21,7 +21,10 @@ def test_bureau_overview_drills_down_and_exports_only_online(base_url, browser, 
         page.fill("input[name=password]", "demo1234")
         page.click("button[type=submit]")
         page.wait_for_selector("[data-test=bureau-matrix] tbody tr")
-        page.wait_for_selector("[data-test=bureau-matrix] td.cell[data-rag=green], [data-test=bureau-matrix] td.cell[data-rag=red]", timeout=30_000)
+        page.wait_for_selector(
+            "[data-test=bureau-matrix] td.cell[data-rag=green], [data-test=bureau-matrix] td.cell[data-rag=red]",
+            timeout=30_000,
+        )
         rows = page.locator("[data-test=bureau-matrix] tbody tr")
         assert rows.count() >= 2, "enterprises A and B"
         headers = page.locator("[data-test=bureau-matrix] thead th").all_inner_texts()

@@ -68,7 +68,9 @@ def test_principal_inspection_offline_makes_a_major_hazard(base_url, phone, api)
     page.click(".van-dialog__confirm")
     page.wait_for_selector(detail("finished", 5))
     predicted = str(uuid.uuid5(uuid.UUID(inspection_id), major_id))
-    assert page.get_attribute(f".item[data-item-id='{major_id}'] [data-test=item-hazard]", "href").endswith(predicted)
+    assert page.get_attribute(f".item[data-item-id='{major_id}'] [data-test=item-hazard]", "href").endswith(
+        predicted
+    )
     assert server_entity(principal_api, "inspection", inspection_id) is None
 
     principal_phone.set_offline(False)
@@ -80,7 +82,11 @@ def test_principal_inspection_offline_makes_a_major_hazard(base_url, phone, api)
     assert inspection["led_by"] == principal_api.user["id"]
     results = {i["id"]: i["result"] for i in inspection["items"]}
     assert results[major_id] == "fail" and all(results[i] == "pass" for i in others)
-    hazards = [c["data"] for c in officer_api.pull_all() if c["entity"] == "hazard" and c["data"].get("inspection_id") == inspection_id]
+    hazards = [
+        c["data"]
+        for c in officer_api.pull_all()
+        if c["entity"] == "hazard" and c["data"].get("inspection_id") == inspection_id
+    ]
     assert len(hazards) == 1
     [hazard] = hazards
     assert hazard["id"] == predicted
