@@ -1,4 +1,4 @@
-"""The bureau's desktop overview: obligations matrix from the pulled `due` entities, drill-down, exports online only."""
+"""The bureau's desktop overview: obligations from the pulled `due` entities, drill-down, exports online."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def test_bureau_overview_drills_down_and_exports_only_online(base_url, browser, 
         page.click("button[type=submit]")
         page.wait_for_selector("[data-test=bureau-matrix] tbody tr")
         page.wait_for_selector(
-            "[data-test=bureau-matrix] td.cell[data-rag=green], [data-test=bureau-matrix] td.cell[data-rag=red]",
+            "[data-test=bureau-matrix] td.cell[data-rag=green], "
+            "[data-test=bureau-matrix] td.cell[data-rag=red]",
             timeout=30_000,
         )
         rows = page.locator("[data-test=bureau-matrix] tbody tr")

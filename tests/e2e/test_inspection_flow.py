@@ -1,4 +1,4 @@
-"""A principal-led inspection in real Chromium, taken entirely offline; its failed major item becomes a hazard."""
+"""A principal-led inspection in real Chromium, taken offline; its failed major item becomes a hazard."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import uuid
 from .test_lockout_flow import SYNCED, add_photo, reopen_until, server_entity, sign_in
 
 HAS_CHECKLIST = """async (enterpriseId) => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open('safety-ledger'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('safety-ledger');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = fail;
+  });
   try {
-    const row = await new Promise((ok) => { const q = db.transaction('entities').objectStore('entities').get(['checklist', enterpriseId]); q.onsuccess = () => ok(q.result); q.onerror = () => ok(null); });
+    const row = await new Promise((ok) => {
+      const q = db.transaction('entities').objectStore('entities').get(['checklist', enterpriseId]);
+      q.onsuccess = () => ok(q.result);
+      q.onerror = () => ok(null);
+    });
     return !!row && (row.data?.items?.length ?? 0) > 2;
   } finally { db.close(); }
 }"""
