@@ -370,3 +370,20 @@ def test_flask_notify_tick_prints_a_summary_and_is_idempotent(app, seeded, monke
     assert "inspection_due 2" in first.output
     second = runner.invoke(args=["notify", "tick"])
     assert "inspection_due" not in second.output
+
+
+def test_the_demo_data_sends_its_reminders_once_day_after_day(app, monkeypatch):
+    from backend import demo
+
+    with app.app_context():
+        assert "seeded" in demo.seed()
+    start = clock.today_in_shanghai()
+    for day in days(start, start + timedelta(days=20)):
+        tick(app, day, monkeypatch)
+        second = tick(app, day, monkeypatch)
+        assert sum(second.values()) == 0, (day, second)
+    with app.app_context():
+        every = notifications()
+        kinds = {n["kind"] for n in every}
+    assert {"hazard_overdue", "major_hazard_overdue", "drill_due"} <= kinds
+    assert max(Counter((n["user_id"], n["kind"], n["title"], n["body"]) for n in every).values()) == 1
