@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sync.wire import utc_now
 
 from . import demo_data, demo_records
+from .demo_notices import seed_notices
 from .demo_stories import StoryTeller, photo, push_one
 from .derived.badge import badge_change
 from .derived.tick import tick
@@ -32,6 +33,7 @@ def seed() -> str:
     for index, hazard in enumerate(demo_data.HAZARDS):
         _hazard_story(index, hazard, users)
     told = StoryTeller(enterprises, users).tell(demo_records.STORIES)
+    told += seed_notices(users)
     derived = tick(db.session, sync_engine())
     return (
         f"seeded {len(enterprises)} enterprises, {len(users)} users, {len(demo_data.HAZARDS)} hazards, "
