@@ -39,7 +39,7 @@ seed: migrate ## Seed demo data into an empty database
 run: install pwa seed ## Set up everything and serve on http://127.0.0.1:$(PORT)
 	.venv/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
-test: install pwa test-pwa test-py ## Run every test (PWA unit, Python unit/API, e2e in Chromium)
+test: install pwa lint test-pwa test-py ## Run every test (lint, PWA unit, Python unit/API/protocol, e2e in Chromium)
 
 test-py: $(STAMPS)/venv
 	$(PY) -m pytest -q
@@ -51,8 +51,8 @@ e2e: install pwa ## Run only the browser tests
 	$(PY) -m pytest -q tests/e2e
 
 lint: $(STAMPS)/venv ## Check style
-	.venv/bin/ruff check backend sync tests scripts wsgi.py
-	.venv/bin/ruff format --check backend sync tests scripts wsgi.py
+	.venv/bin/ruff check backend sync tests scripts wsgi.py gunicorn.conf.py
+	.venv/bin/ruff format --check backend sync tests scripts wsgi.py gunicorn.conf.py
 
 bench: install ## Print push/pull throughput on SQLite and PostgreSQL
 	$(PY) scripts/bench.py
