@@ -94,3 +94,4 @@ class TestConfig(Config):
         self.BLOB_DIR = str(folder / "blobs")
         self.DEMO_DATA = False
         self.JOBS_IN_PROCESS = False
+        self.PUSH_ALLOW_INSECURE = False  # a test that needs it turns it on for its own app

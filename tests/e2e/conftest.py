@@ -49,7 +49,8 @@ def base_url(tmp_path_factory):
         pytest.fail("pwa/dist is not built: run `make pwa` (cd pwa && npm ci && npm run build)")
     folder = tmp_path_factory.mktemp("e2e")
     LIVE["folder"] = folder
-    with live_server(folder) as base:
+    # The stubbed push subscriptions point at http://127.0.0.1, which only this switch accepts.
+    with live_server(folder, extra_env={"PUSH_ALLOW_INSECURE": "1"}) as base:
         yield base
 
 

@@ -15,10 +15,6 @@ import pytest
 from ..protocol.client import now_rfc3339, uuid7
 from .conftest import pulled, sign_in_to, wait_for_local_rows
 
-# The fake push endpoint is http://127.0.0.1: the server accepts that only with PUSH_ALLOW_INSECURE
-# (set before the session's live server starts; it only ever allows 127.0.0.1/localhost).
-os.environ.setdefault("PUSH_ALLOW_INSECURE", "1")
-
 SYNCED = 40_000
 
 
