@@ -8,9 +8,6 @@ import base64
 import json
 import os
 import time
-import urllib.error
-
-import pytest
 
 from ..protocol.client import now_rfc3339, uuid7
 from .conftest import pulled, sign_in_to, wait_for_local_rows
@@ -178,7 +175,7 @@ def test_push_shows_a_notification_whose_click_opens_the_hazard(base_url, phone,
 
 
 def send_notice(bureau, title: str) -> str:
-    """The bureau sends a notice to all enterprises by sync push; its id (xfail when not supported yet)."""
+    """The bureau sends a notice to all enterprises by sync push; return its id."""
     notice_id = uuid7()
     command = {
         "seq": 1,
@@ -193,17 +190,13 @@ def send_notice(bureau, title: str) -> str:
             "target": {"all": True},
         },
     }
-    try:
-        answer = bureau.call(
-            "POST",
-            "/api/v1/sync/push",
-            {"client_id": uuid7(), "sent_at": now_rfc3339(), "commands": [command]},
-        )
-    except urllib.error.HTTPError as error:
-        pytest.xfail(f"the server does not take notice.send yet ({error.code})")
+    answer = bureau.call(
+        "POST",
+        "/api/v1/sync/push",
+        {"client_id": uuid7(), "sent_at": now_rfc3339(), "commands": [command]},
+    )
     [outcome] = answer["outcomes"]
-    if outcome.get("status") != "applied":
-        pytest.xfail(f"the server does not apply notice.send yet: {outcome}")
+    assert outcome.get("status") == "applied", outcome
     return notice_id
 
 

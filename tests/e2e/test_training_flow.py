@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from backend.commands import training as training_commands
-
 from .conftest import pulled, sign_in_to, wait_for_local_rows, wait_for_server_entity
 
 SYNCED = 40_000
-
-pytestmark = pytest.mark.xfail(not training_commands.SPECS, strict=False, reason="handler not yet merged")
 
 
 def session_detail(status: str, pending: int | None = None) -> str:
