@@ -64,6 +64,7 @@ export function inspectionEffects(checklistOf = () => null) {
         quiz: null,
         summary: null,
         history: [],
+        ...(args.self_check_id ? { self_check_id: args.self_check_id } : {}),
       };
     },
     'inspection.record_item': (insp, args) => {
