@@ -6,4 +6,5 @@ export const routes = [
   { path: '/deliveries', component: () => import('./DeliveryLogPage.vue') },
   { path: '/notices/new', component: () => import('./NoticeFormPage.vue') },
   { path: '/notices/:id', component: () => import('./NoticeDetailPage.vue') },
+  { path: '/settings/office-channels', component: () => import('./OfficeChannelsPage.vue') },
 ];
