@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ..databases import IN_CI
 from ..live_server import ROOT, live_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,6 +59,8 @@ def base_url(tmp_path_factory):
 def browser():
     """Debian's Chromium under Playwright (never a downloaded browser)."""
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if IN_CI:
+            pytest.fail("Debian's chromium must be installed in CI (.ci/run installs it)")
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
