@@ -3,8 +3,6 @@
 from .deliveries import (
     deliver,
     deliver_due,
-    post_to_office,
-    push_to_user,
     queue_office_message,
     queue_web_push,
 )
@@ -18,9 +16,7 @@ __all__ = [
     "PayloadTooLarge",
     "deliver",
     "deliver_due",
-    "post_to_office",
     "push_payload",
-    "push_to_user",
     "queue_office_message",
     "queue_web_push",
     "render_markdown",

@@ -80,40 +80,6 @@ def _queue(session: Session, key: str, targets: list[tuple[str, str]], message: 
     return rows
 
 
-def push_to_user(
-    session: Session,
-    user_id: str,
-    notification_key: str,
-    payload: dict,
-    *,
-    ttl: int = DEFAULT_TTL,
-    urgency: str = "normal",
-    topic: str | None = None,
-    now: datetime | None = None,
-) -> list[DeliveryResult]:
-    """Queue and send a push to every device of a person now (commits); failures wait for deliver_due."""
-    now = now or utcnow()
-    options = {"ttl": ttl, "urgency": urgency, "topic": topic, "now": now}
-    rows = queue_web_push(session, user_id, notification_key, payload, **options)
-    return deliver(session, rows, now)
-
-
-def post_to_office(
-    session: Session,
-    enterprise_id: str | None,
-    notification_key: str,
-    title: str,
-    lines: list[str] | tuple[str, ...] = (),
-    url: str | None = None,
-    *,
-    now: datetime | None = None,
-) -> list[DeliveryResult]:
-    """Queue and send a robot message to the office channels of an enterprise or the bureau (commits)."""
-    now = now or utcnow()
-    rows = queue_office_message(session, enterprise_id, notification_key, title, lines, url, now=now)
-    return deliver(session, rows, now)
-
-
 def deliver(
     session: Session, deliveries: list[Delivery], now: datetime | None = None
 ) -> list[DeliveryResult]:

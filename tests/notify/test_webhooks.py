@@ -14,11 +14,12 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.models import Delivery, OfficeChannel
 from backend.models.types import utcnow
-from backend.notify import deliver_due, post_to_office, render_markdown
+from backend.notify import deliver_due, render_markdown
 from backend.notify.webhooks import dingtalk_signed_url
 
 from .conftest import DINGTALK_SECRET
 from .fake_robots import robot_answer
+from .sending import post_to_office
 from .servers import Answer
 
 LINES = [

@@ -21,7 +21,6 @@ from backend.notify import (
     PayloadTooLarge,
     deliver_due,
     push_payload,
-    push_to_user,
     queue_web_push,
     topic_for,
     vapid_keys,
@@ -31,6 +30,7 @@ from backend.notify.outcomes import MAX_ATTEMPTS
 
 from ..people import seed_people
 from .fake_push import FakePushService, b64url, point
+from .sending import push_to_user
 from .servers import Answer
 
 REMINDER = push_payload(
