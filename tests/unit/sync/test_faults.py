@@ -8,7 +8,7 @@ import threading
 import psycopg
 import pytest
 from psycopg import errors as pg
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
@@ -184,3 +184,21 @@ def test_pushes_touching_the_same_entities_in_opposite_order_do_not_deadlock(pg_
     with pg_sessions() as session:
         versions = session.execute(select(tables.entities.c.id, tables.entities.c.version)).all()
     assert sorted(version for _, version in versions) == [3, 3]
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_mid_push_is_retried_on_a_new_one(pg_sessions, monkeypatch):
+    monkeypatch.setattr(faults.time, "sleep", lambda _: None)
+    calls = []
+
+    def lose_connection(ctx: CommandContext) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            ctx.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    alice = Device(make_engine({"drop": lose_connection}), pg_sessions, ALICE)
+    note = new_id()
+    answer = alice.push(alice.command("note.create", note, text="a"), alice.command("note.hook", hook="drop"))
+    assert [(o["status"], o["version"]) for o in answer["outcomes"]] == [("applied", 1), ("applied", 1)]
+    assert len(calls) == 2
+    assert (rows(pg_sessions, tables.commands), rows(pg_sessions, tables.entities)) == (2, 2)
