@@ -65,19 +65,41 @@ def open_session(user: User) -> dict[str, str]:
 
 
 def rotate(user: User, claims: dict) -> dict[str, str] | None:
-    """Spend a refresh token for a new pair; a spent one revokes the whole session (theft)."""
-    token = db.session.get(RefreshToken, claims["jti"], with_for_update=True)
-    session = db.session.get(LoginSession, claims["sid"])
-    if token is None or session is None or session.revoked_at is not None:
-        return None
-    if token.spent_at is not None:
-        session.revoked_at, session.revoked_reason = utcnow(), "refresh_reuse"
+    """Spend a refresh token for a new pair, once; spending it again revokes the whole sign-in (theft)."""
+    jti, session_id, now = claims["jti"], claims["sid"], utcnow()
+    # The compare-and-swap: one conditional UPDATE, so of simultaneous refreshes exactly one finds the
+    # token unspent. SQLite's write lock and PostgreSQL's row lock make the others wait, then see it spent.
+    swapped = db.session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.jti == jti,
+            RefreshToken.session_id == session_id,
+            RefreshToken.spent_at.is_(None),
+        )
+        .values(spent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if swapped != 1:
+        if db.session.get(RefreshToken, jti) is not None:
+            _end(session_id, "refresh_reuse", now)
         db.session.commit()
         return None
-    token.spent_at = utcnow()
-    tokens = _tokens(user, session.id)
+    session = db.session.get(LoginSession, session_id)
+    if session is None or session.revoked_at is not None:
+        db.session.rollback()
+        return None
+    tokens = _tokens(user, session_id)
     db.session.commit()
     return tokens
+
+
+def _end(session_id: str, reason: str, now) -> None:
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == session_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def revoke(session_id: str, reason: str) -> None:
