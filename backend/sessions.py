@@ -1,33 +1,17 @@
-"""Sign-in sessions: login throttling, token issue, refresh rotation with reuse detection, logout."""
+"""Sign-in sessions: password check, token issue, refresh rotation with reuse detection, logout."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
 from .extensions import db
-from .models import LoginAttempt, LoginSession, RefreshToken, User
+from .login_throttle import forget_old_failures, record_failure
+from .models import LoginSession, RefreshToken, User
 from .models.types import utcnow
 from .passwords import check_password
-
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
-
-
-def is_throttled(username: str, address: str) -> bool:
-    """Tell whether recent failures for this username or address exceed the limits."""
-    since = utcnow() - WINDOW
-    by_name = db.session.scalar(
-        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at > since)
-    )
-    by_address = db.session.scalar(
-        select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at > since)
-    )
-    return by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS
 
 
 def authenticate(username: str, password: str, address: str) -> User | None:
@@ -35,15 +19,10 @@ def authenticate(username: str, password: str, address: str) -> User | None:
     user = db.session.scalar(select(User).where(User.username == username))
     matches = check_password(user.password_hash if user else None, password)
     if user is None or not matches or not user.active:
-        db.session.add(LoginAttempt(username=username[:64], address=address[:64], at=utcnow()))
+        record_failure(username, address)
         db.session.commit()
         return None
     return user
-
-
-def forget_old_attempts() -> None:
-    """Drop failures older than the window (they no longer count)."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at <= utcnow() - WINDOW))
 
 
 def _tokens(user: User, session_id: str) -> dict[str, str]:
@@ -59,7 +38,7 @@ def open_session(user: User) -> dict[str, str]:
     session = LoginSession(id=str(uuid.uuid4()), user_id=user.id)
     db.session.add(session)
     tokens = _tokens(user, session.id)
-    forget_old_attempts()
+    forget_old_failures()
     db.session.commit()
     return tokens
 
