@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from sqlalchemy import select, update
@@ -72,7 +73,8 @@ def rotate(user: User, claims: dict) -> dict[str, str] | None:
     return tokens
 
 
-def _end(session_id: str, reason: str, now) -> None:
+def _end(session_id: str, reason: str, now: datetime) -> None:
+    # Conditional, so the first reason and time stay when several requests end the same sign-in.
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.id == session_id, LoginSession.revoked_at.is_(None))
