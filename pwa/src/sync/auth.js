@@ -17,7 +17,11 @@ export async function login(username, password) {
     throw new OfflineError(err?.message);
   }
   const body = await readJson(res);
-  if (!res.ok) throw new ApiError(res.status, body);
+  if (!res.ok) {
+    const error = new ApiError(res.status, body);
+    error.retryAfter = Number(body?.retry_after ?? res.headers?.get?.('Retry-After')) || null;
+    throw error;
+  }
   const { user } = body;
   // Local copies belong to one user's pull scope; another user on the same phone pulls their own.
   if ((await getMeta('data_owner')) !== user.id) {
@@ -28,6 +32,16 @@ export async function login(username, password) {
   await saveSession({ access_token: body.access_token, refresh_token: body.refresh_token, user, reauth_required: false });
   await ensureClient(user.id);
   return user;
+}
+
+/** What to tell the person when signing in failed: throttled ones learn how many minutes to wait. */
+export function loginFailureText(err, t) {
+  if (err instanceof OfflineError) return t('login.offline');
+  if (err?.code === 'too_many_attempts') {
+    return err.retryAfter ? t('login.throttled', { minutes: Math.ceil(err.retryAfter / 60) }) : t('login.throttledLater');
+  }
+  if (err?.code === 'bad_credentials') return t('login.failed');
+  return err?.message ?? String(err);
 }
 
 /** Sign out on the server (best effort, offline too) and forget the tokens; records and outbox stay. */
