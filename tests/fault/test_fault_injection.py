@@ -1,0 +1,122 @@
+"""20 phones run the hazard workflow through a proxy that drops, duplicates and delays, while the server is
+SIGKILLed: every command ends once, as its phone saw it, and every phone converges (protocol.md).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import text
+
+from . import invariants
+from .conftest import SEED
+from .device import Device
+from .run import join_all, kill_repeatedly, make_people, managers_by_enterprise, settle, start_threads, work
+from .workflow import TAG
+
+pytestmark = pytest.mark.postgres
+
+# Seconds the server runs before each SIGKILL, then with faults after the last restart; the phones'
+# retries give up at HARD_SECONDS after the test starts, so every loop ends.
+UPTIMES = (6.0, 8.0)
+TAIL_SECONDS = 10
+JOIN_SECONDS = 20
+SETTLE_SECONDS = 20
+HARD_SECONDS = 85
+
+
+def test_twenty_phones_keep_every_promise_through_drops_duplicates_delays_and_kill9(world):
+    started = time.monotonic()
+    deadline = started + HARD_SECONDS
+    base, folder = world.proxy.base, world.folder
+    people, setup = make_people(folder, base, SEED, deadline)
+    devices = [
+        Device(folder / f"phone-{n}", base, name, password, SEED * 100 + n, deadline)
+        for n, (name, password) in enumerate(people)
+    ]
+    assert len(devices) >= 20
+    for device in devices:
+        device.login()
+    managers = managers_by_enterprise(devices)
+
+    world.proxy.faulty.set()
+    errors: list = []
+    kills: list = []
+    stop = threading.Event()
+    run_started = time.monotonic()
+    phones = start_threads(lambda d: work(d, managers[d.user["enterprise_id"]], stop, errors), devices)
+    kill_repeatedly(world.server, world.proxy, UPTIMES, kills)
+    join_all(phones, timeout=TAIL_SECONDS)  # faults go on a while after the last restart
+    stop.set()
+    assert join_all(phones, timeout=JOIN_SECONDS), "a phone did not stop"
+    world.proxy.faulty.clear()
+    run_seconds = time.monotonic() - run_started
+    assert join_all(start_threads(settle, devices + setup, errors), timeout=SETTLE_SECONDS)
+
+    fresh = {}
+    for n, device in enumerate(devices):
+        reader = Device(folder / f"fresh-{n}", base, device.username, device.password, n, deadline)
+        reader.login()
+        reader.pull()
+        fresh[device.username] = reader.store
+    everyone = devices + setup
+    rows = invariants.command_rows(world.engine, [d.state["client_id"] for d in everyone])
+    server, tables = _run_hazards(world.engine)
+    created_in = {
+        c["entity_id"]: d.user["enterprise_id"]
+        for d in devices
+        for c in d.state["commands"]
+        if c["type"] == "hazard.report"
+    }
+    roles = {d.user["id"]: d.user["role"] for d in everyone}
+    results = {
+        "1+3 one final outcome, the one seen, none lost": invariants.outcomes_kept(everyone, rows),
+        "2 none applied twice": invariants.applied_once(world.engine, rows, set(created_in)),
+        "4 converged to a fresh pull": invariants.converged(devices, fresh),
+        "5 no cross-enterprise entity": invariants.isolated(devices, created_in),
+        "6 states = replay of applied": invariants.replayed_states(rows, roles, server, tables),
+        "device-side checks": [v for d in everyone for v in d.violations],
+        "device errors": errors,
+    }
+    _report(devices, rows, server, world, kills, run_seconds, time.monotonic() - started, results)
+    assert set(server) == set(created_in), "the run's hazards on the server are not the reported ones"
+    assert len(kills) == len(UPTIMES)
+    assert sum(world.proxy.faults.values()) > 0
+    assert {name: broken for name, broken in results.items() if broken} == {}
+
+
+def _run_hazards(engine) -> tuple[dict, dict]:
+    with engine.connect() as connection:
+        synced = connection.execute(text("SELECT id, data FROM sync_entities WHERE entity = 'hazard'")).all()
+        table = connection.execute(text("SELECT id, status, assignee_id FROM hazards")).all()
+    server = {}
+    for hazard_id, data in synced:
+        data = json.loads(data) if isinstance(data, str) else data
+        if data["title"].startswith(TAG):
+            server[hazard_id] = data
+    return server, {row.id: (row.status, row.assignee_id) for row in table}
+
+
+def _report(devices, rows, server, world, kills, run_seconds, total_seconds, results) -> None:
+    stats = sum((d.stats for d in devices), Counter())
+    figures = {
+        "devices": len(devices),
+        "commands": len(rows),
+        "outcomes": Counter(f"{r['type']} {r['status']} {r['code'] or ''}".strip() for r in rows.values()),
+        "hazards by final status": Counter(h["status"] for h in server.values()),
+        "proxy requests": world.proxy.requests,
+        "faults": dict(world.proxy.faults),
+        "kills": kills,
+        "device stats": dict(stats),
+        "run seconds": round(run_seconds, 1),
+        "total seconds": round(total_seconds, 1),
+        "invariants": {name: len(broken) for name, broken in results.items()},
+    }
+    print("\nFAULT RUN " + json.dumps(figures, ensure_ascii=False, default=dict))
+    for name, broken in results.items():
+        for line in broken[:10]:
+            print(f"BROKEN {name}: {line}")
