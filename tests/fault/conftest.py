@@ -28,8 +28,10 @@ class World:
     folder: Path
 
 
-@pytest.fixture
-def world(tmp_path):
+@pytest.fixture(scope="package")
+def world(tmp_path_factory):
+    """One server for the package (its start is the slow part); the fault run comes last and kills it."""
+    tmp_path = tmp_path_factory.mktemp("fault")
     with postgres_schema() as (url, connect_args):
         joined = f"{url}{'&' if '?' in url else '?'}options={quote(connect_args['options'])}"
         server = KillableServer(tmp_path, joined, workers=2)

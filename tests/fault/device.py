@@ -38,7 +38,7 @@ class Device:
         self.transport.on_unauthorized = self.login
         (folder / "blobs").mkdir(parents=True, exist_ok=True)
         self.state = {"client_id": uuid7(), "user": None, "token": None, "commands": [], "outcomes": {}}
-        self.state.update({"acted": {}, "spent": 0})
+        self.state.update({"acted": {}, "based_on": {}, "spent": 0})
         self.synced = {"cursor": None, "store": {}}
         self._load()
 
@@ -92,6 +92,11 @@ class Device:
         self.transport.token = self.state["token"]
         self.save()
 
+    def share_login(self, other: Device) -> None:
+        """Use another installation's sign-in of the same user (a fresh client, no extra password check)."""
+        self.state["user"], self.state["token"] = other.user, other.state["token"]
+        self.transport.token = self.state["token"]
+
     # --- outbox ---------------------------------------------------------------------------
     def new_photo(self) -> str:
         """Take a small, unique PNG photo; keep its bytes on the device; return its hash."""
@@ -111,6 +116,7 @@ class Device:
         command.update(captured_at=now_rfc3339(), args=args)
         commands.append(command)
         self.state["acted"][entity_id] = based_on or 0
+        self.state["based_on"][command["id"]] = based_on or 0
         self.state["spent"] += 1
         self.save()
         return command

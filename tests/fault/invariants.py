@@ -110,12 +110,14 @@ def isolated(devices: list[Device], created_in: dict[str, str]) -> list[str]:
     return broken
 
 
-def replayed_states(rows: dict, roles: dict[str, str], server: dict[str, dict], tables: dict) -> list[str]:
+def replayed_states(
+    rows: dict, roles: dict[str, str], server: dict[str, dict], tables: dict, based_on: dict[str, int]
+) -> list[str]:
     """6: replaying the applied commands through the hazard rules gives the server's states."""
-    by_hazard = applied_by_hazard(rows, set(server))
+    by_hazard, replays = applied_by_hazard(rows, set(server)), {}
     broken = [f"hazard {h}: on the server without an applied report" for h in set(server) - set(by_hazard)]
     for hazard_id, applied in by_hazard.items():
-        state = None
+        state, states = None, [None]
         for row in applied:
             decision = decide(row["type"], roles[row["user_id"]], relations_of(row["user_id"], state), state)
             if decision.code:
@@ -124,6 +126,8 @@ def replayed_states(rows: dict, roles: dict[str, str], server: dict[str, dict], 
                 )
                 break
             state = _next(state, row, decision)
+            states.append(state)
+        replays[hazard_id] = states
         data = server[hazard_id]
         if not _within(state, data):
             broken.append(f"hazard {hazard_id}: replay {state} is not the server's {data}")
@@ -132,6 +136,23 @@ def replayed_states(rows: dict, roles: dict[str, str], server: dict[str, dict], 
             broken.append(f"hazard {hazard_id}: history {history} is not the applied commands")
         if tables.get(hazard_id) != (state["status"], state["assignee_id"]):
             broken.append(f"hazard {hazard_id}: table row {tables.get(hazard_id)} != replay")
+    return broken + _rejections_explained(rows, roles, replays, based_on)
+
+
+def _rejections_explained(rows: dict, roles: dict, replays: dict, based_on: dict[str, int]) -> list[str]:
+    """Each rejected hazard command got the code the rules give in some state its hazard passed through
+    from the version its device acted on (concurrent commands may have moved it on meanwhile)."""
+    broken = []
+    for row in rows.values():
+        if row["status"] != "rejected" or row["entity_id"] not in replays:
+            continue
+        seen = based_on.get(row["id"], 0)
+        codes = {
+            decide(row["type"], roles[row["user_id"]], relations_of(row["user_id"], state), state).code
+            for state in replays[row["entity_id"]][seen:]
+        }
+        if row["code"] not in codes:
+            broken.append(f"{row['type']} {row['id']} rejected {row['code']}; the rules give {codes}")
     return broken
 
 

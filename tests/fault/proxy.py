@@ -13,8 +13,10 @@ from tests.live_server import free_port
 UPSTREAM_SECONDS = 20
 HEADER_LIMIT = 64 * 1024
 # Fault kind -> share of requests (the rest pass untouched).
-DEFAULT_SHARES = {"drop_request": 0.07, "drop_response": 0.07, "duplicate": 0.07, "delay": 0.15}
+# "busy" answers 503 with Retry-After without forwarding, as an overloaded server or gateway does.
+DEFAULT_SHARES = {"drop_request": 0.07, "drop_response": 0.07, "duplicate": 0.07, "delay": 0.15, "busy": 0.03}
 BAD_GATEWAY = json.dumps({"code": "bad_gateway", "message": "upstream unreachable"}).encode()
+BUSY = json.dumps({"code": "busy", "message": "try again shortly"}).encode()
 
 
 class FaultPlan:
@@ -95,6 +97,10 @@ class FaultProxy:
         try:
             if kind == "drop_request":
                 return
+            if kind == "busy":
+                writer.write(_answer("503 Service Unavailable", BUSY, "Retry-After: 1\r\n"))
+                await writer.drain()
+                return
             if kind == "delay":
                 await asyncio.sleep(self.plan.delay())
             if kind == "duplicate":
@@ -172,8 +178,12 @@ def _complete(answer: bytes, method: str) -> bool:
 
 
 def _bad_gateway() -> bytes:
+    return _answer("502 Bad Gateway", BAD_GATEWAY)
+
+
+def _answer(status: str, body: bytes, extra_headers: str = "") -> bytes:
     head = (
-        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(BAD_GATEWAY)}\r\nConnection: close\r\n\r\n"
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra_headers}"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     )
-    return head.encode("ascii") + BAD_GATEWAY
+    return head.encode("ascii") + body
