@@ -56,6 +56,7 @@ class FaultProxy:
         self.faulty = threading.Event()
         self.faults: Counter[str] = Counter()
         self.requests = 0
+        self.upstream: Counter[str] = Counter()  # the server's own statuses, a dropped duplicate's too
         self.in_flight = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, name="fault-proxy", daemon=True)
@@ -125,16 +126,22 @@ class FaultProxy:
                 asyncio.open_connection("127.0.0.1", self.upstream_port), UPSTREAM_SECONDS
             )
         except (OSError, TimeoutError):
+            self.upstream["refused"] += 1
             return _bad_gateway()
         try:
             writer.write(request)
             await writer.drain()
             answer = await asyncio.wait_for(reader.read(), UPSTREAM_SECONDS)
         except (OSError, TimeoutError):
+            self.upstream["broken"] += 1
             return _bad_gateway()
         finally:
             writer.close()
-        return answer if _complete(answer, method) else _bad_gateway()
+        if not _complete(answer, method):
+            self.upstream["cut short"] += 1
+            return _bad_gateway()
+        self.upstream[answer.split(b" ", 2)[1].decode("ascii")] += 1
+        return answer
 
 
 async def _read_request(reader: asyncio.StreamReader) -> tuple[bytes, str]:

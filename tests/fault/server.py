@@ -60,6 +60,8 @@ class KillableServer:
                 # The app is built once in the master and forked: a restart costs one import, not one per
                 # worker (the app opens no database connection while it is built, so forking is safe).
                 "--preload",
+                # A SIGKILLed master leaves its control socket behind; every server shares the default path.
+                "--no-control-socket",
                 "wsgi:app",
             ],
             cwd=ROOT,

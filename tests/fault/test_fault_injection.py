@@ -84,6 +84,12 @@ def test_twenty_phones_keep_every_promise_through_drops_duplicates_delays_and_ki
         "6 states = replay of applied": invariants.replayed_states(rows, roles, server, tables, based_on),
         "device-side checks": [v for d in everyone + readers for v in d.violations],
         "device errors": errors,
+        # 503 (with Retry-After) is the server's way to say "later"; any other 5xx is a server bug.
+        "server errors": [
+            f"{count} × {status}"
+            for status, count in world.proxy.upstream.items()
+            if status.startswith("5") and status != "503"
+        ],
     }
     _report(devices, rows, server, world, kills, run_seconds, time.monotonic() - started, results)
     assert set(server) == set(created_in), "the run's hazards on the server are not the reported ones"
@@ -113,6 +119,7 @@ def _report(devices, rows, server, world, kills, run_seconds, total_seconds, res
         "hazards by final status": Counter(h["status"] for h in server.values()),
         "proxy requests": world.proxy.requests,
         "faults": dict(world.proxy.faults),
+        "server statuses": dict(world.proxy.upstream),
         "kills": kills,
         "device stats": dict(stats),
         "run seconds": round(run_seconds, 1),
