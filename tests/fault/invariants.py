@@ -140,8 +140,8 @@ def replayed_states(
 
 
 def _rejections_explained(rows: dict, roles: dict, replays: dict, based_on: dict[str, int]) -> list[str]:
-    """Each rejected hazard command got the code the rules give in some state its hazard passed through
-    from the version its device acted on (concurrent commands may have moved it on meanwhile)."""
+    """Check each rejection is what the rules give in a state its hazard passed through after the one seen."""
+    # Concurrent commands may have moved the hazard on between the device's pull and its push.
     broken = []
     for row in rows.values():
         if row["status"] != "rejected" or row["entity_id"] not in replays:
