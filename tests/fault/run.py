@@ -75,11 +75,10 @@ def work(device: Device, managers: list[str], stop: threading.Event, errors: lis
         errors.append((device.username, repr(error)))
 
 
-def settle(device: Device, errors: list) -> None:
-    """After the faults: push what is left and pull to the end."""
+def settle(device: Device, errors: list, phase: str) -> None:
+    """After the faults: push what is left ("push", every phone first), then pull to the end ("pull")."""
     try:
-        device.push()
-        device.pull()
+        getattr(device, phase)()
     except BaseException as error:
         errors.append((device.username, repr(error)))
 
