@@ -16,7 +16,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=password]", "demo1234")
     page.click("button[type=submit]")
     page.wait_for_selector("[data-test=home]")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def photo(name: str, colour: tuple[int, int, int]) -> dict:
