@@ -63,9 +63,8 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "/docs"
-        self.OPENAPI_SWAGGER_UI_URL = os.environ.get(
-            "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
-        )
+        # Swagger UI from the pinned flask-swagger-ui package, served by backend/api_docs.py: no CDN.
+        self.OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
         self.JSON_AS_ASCII = False
         # Web Push: keys from the environment, else generated once into instance/vapid.json.
         self.VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None

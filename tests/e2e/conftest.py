@@ -145,8 +145,8 @@ def sign_in_to(page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "demo1234")
     page.click("button[type=submit]")
-    page.wait_for_function("!location.hash.startsWith('#/login')")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => !location.hash.startsWith('#/login')")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 COUNT_ROWS = """async ([table, least]) => {
