@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
 from ..sessions import authenticate, is_throttled, open_session, revoke, rotate
 from .errors import ApiError
+from .push import forget_devices_of_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
 
@@ -43,6 +44,7 @@ def refresh():
 @blp.response(204)
 def logout():
     """End this sign-in: its refresh token stops working."""
+    forget_devices_of_session(get_jwt()["sid"])
     revoke(get_jwt()["sid"], "logout")
 
 

@@ -51,7 +51,7 @@ def base_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     LIVE["folder"] = folder
     # The stubbed push subscriptions point at http://127.0.0.1, which only this switch accepts.
-    with live_server(folder, extra_env={"PUSH_ALLOW_INSECURE": "1"}) as base:
+    with live_server(folder, extra_env={"OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS": "1"}) as base:
         yield base
 
 
