@@ -76,9 +76,12 @@ class Config:
             host.strip() for host in os.environ.get("OFFICE_WEBHOOK_HOSTS", "").split(",") if host.strip()
         ]
         # Test-only: robots and push endpoints on 127.0.0.1/localhost (http too), where the fakes listen.
-        self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = os.environ.get(
-            "OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS", "0"
-        ) in ("1", "true", "yes", "on")
+        self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = os.environ.get("OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS", "0") in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
 
 
 def engine_options(url: str) -> dict:

@@ -97,7 +97,8 @@ def send_office_message(
         log.info("robot %s answered %s: %s", channel.id, status, response.text[:300])
     if status == 429 or status >= 500:
         wait = parse_retry_after(response.headers.get("Retry-After"))
-        return DeliveryResult("retry", http_status=status, error=summaries.robot_status(status), retry_after=wait)
+        summary = summaries.robot_status(status)
+        return DeliveryResult("retry", http_status=status, error=summary, retry_after=wait)
     if status >= 300:
         return DeliveryResult("failed", http_status=status, error=summaries.robot_status(status))
     try:

@@ -73,7 +73,7 @@ def key_refusal(name: str, text: str) -> str | None:
     except ValueError:
         return "不是 base64url 编码"
     if name == "auth":
-        return None if len(raw) == AUTH_SECRET_BYTES else f"应为 {AUTH_SECRET_BYTES} 字节，实际 {len(raw)} 字节"
+        return None if len(raw) == AUTH_SECRET_BYTES else f"应为 16 字节，实际 {len(raw)} 字节"
     if len(raw) != 65 or raw[0] != 0x04:
         return "应为 65 字节、以 0x04 开头的未压缩 P-256 公钥"
     try:

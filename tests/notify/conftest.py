@@ -28,6 +28,16 @@ def push_service():
 
 
 @pytest.fixture
+def listener():
+    """A socket listening on 127.0.0.1 that nobody should connect to (count with servers.connections)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        sock.setblocking(False)
+        yield sock
+
+
+@pytest.fixture
 def robots(app):
     """Fake WeCom and DingTalk robots on 127.0.0.1 (the app may reach them); DingTalk is signed."""
     app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True

@@ -28,6 +28,7 @@ LINES = [
     "整改期限：2025-03-01（已逾期 3 天）",
 ]
 TITLE = "重大事故隐患逾期未整改"
+COPY_AGAIN = "请在群里重新复制机器人地址"
 
 
 def channel(enterprise_id, kind, url, secret=None, active=True) -> str:
@@ -110,7 +111,7 @@ def test_a_robot_errcode_is_a_failure_and_throttling_is_retried(app, people, rob
     with app.app_context():
         channel(people["A"], "wecom", robots.url("wecom"))
         [refused] = post_to_office(db.session, people["A"], "n-1", TITLE, LINES)
-        assert (refused.status, refused.error) == ("failed", "错误码 93000：webhook 地址无效：请在群里重新复制机器人地址")
+        assert (refused.status, refused.error) == ("failed", "错误码 93000：webhook 地址无效：" + COPY_AGAIN)
         now = utcnow()
         [throttled] = post_to_office(db.session, people["A"], "n-2", TITLE, LINES)
         assert throttled.status == "retry"
