@@ -1,5 +1,5 @@
 // Tokens: refresh on token_expired, one refresh for many concurrent callers, and re-sign-in keeps data.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { db } from '../src/db/database.js';
 import { loadSession } from '../src/db/session.js';
 import { apiJson, AuthRequiredError } from '../src/sync/api.js';
@@ -74,5 +74,29 @@ describe('auth', () => {
     expect(await db.hazards.count()).toBe(0);
     expect(await db.outbox.get(cmd.id)).toBeDefined();
     expect((await db.clients.get(officer.id)).client_id).not.toBe(cmd.client_id);
+  });
+
+  it('signing out tells the server to forget the push subscription of this device and unsubscribes it', async () => {
+    const { server } = await signedIn();
+    const subscription = {
+      endpoint: 'https://push.example/device-1',
+      keys: { p256dh: 'BP', auth: 'AA' },
+      unsubscribed: false,
+      async unsubscribe() { this.unsubscribed = true; return true; },
+    };
+    const registration = { pushManager: { getSubscription: async () => subscription } };
+    vi.stubGlobal('navigator', { serviceWorker: { getRegistration: async () => registration } });
+    vi.stubGlobal('PushManager', function PushManager() {});
+    vi.stubGlobal('Notification', { permission: 'granted' });
+    try {
+      await logout();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(server.forgottenEndpoints).toEqual(['https://push.example/device-1']);
+    expect(subscription.unsubscribed).toBe(true);
+    const calls = server.calls.map((c) => `${c.method} ${c.path}`);
+    expect(calls.indexOf('DELETE /api/v1/push/subscriptions')).toBeLessThan(calls.indexOf('POST /api/v1/auth/logout'));
+    expect(await loadSession()).toBeNull();
   });
 });
