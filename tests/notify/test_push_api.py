@@ -170,6 +170,10 @@ INSIDE = [
     "https://[2002:7f00:1::]/",
     "https://[64:ff9b::a00:1]/",
     "https://intranet.example.com/",
+    "https://127.1/",
+    "https://2130706433/",
+    "https://localhost./",
+    "https://db.localhost/",
 ]
 
 
