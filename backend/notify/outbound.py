@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from flask import current_app
 
@@ -66,6 +66,18 @@ def _host_name(host: str) -> str:
     return host.strip().lower().rstrip(".")
 
 
+def _split(url: str) -> SplitResult | None:
+    """Split a URL with a host and port and no user info; None for anything else (e.g. "https://[::1")."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (reading it raises ValueError for a bad port)
+    except ValueError:
+        return None
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        return None
+    return parts
+
+
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """Return the IPv4 address an IPv6 one carries (mapped, 6to4, NAT64), which is the one reached."""
     if address.ipv4_mapped is not None:
@@ -124,16 +136,13 @@ def push_endpoint_refusal(url: str, *, resolve_names: bool = True) -> str | None
 
     A name that cannot be resolved now passes: delivery resolves and checks it again before connecting.
     """
-    parts = urlsplit(url)
-    if not parts.hostname or parts.username is not None or parts.password is not None:
+    parts = _split(url)
+    if parts is None:
         return "推送地址不是有效的网址"
     loopback_ok = allow_loopback() and _is_loopback_host(parts.hostname)
     if parts.scheme != "https" and not (loopback_ok and parts.scheme == "http"):
         return "推送地址必须使用 https"
-    try:
-        port = parts.port or 443
-    except ValueError:
-        return "推送地址不是有效的网址"
+    port = parts.port or 443
     literal = _is_ip_literal(parts.hostname)
     if not literal and not resolve_names:
         return None
@@ -156,17 +165,13 @@ def _is_ip_literal(host: str) -> bool:
 
 def robot_url_refusal(url: str) -> str | None:
     """Return why a robot webhook URL may not be used (Chinese), or None: https to an allowed host."""
-    parts = urlsplit(url)
-    if not parts.hostname or parts.username is not None or parts.password is not None:
-        return "机器人地址不是有效的网址"
-    try:
-        port = parts.port
-    except ValueError:
+    parts = _split(url)
+    if parts is None:
         return "机器人地址不是有效的网址"
     if allow_loopback() and _is_loopback_host(parts.hostname) and parts.scheme in ("http", "https"):
         return None
     if parts.scheme != "https":
         return "机器人地址必须使用 https"
-    if _host_name(parts.hostname) not in robot_hosts() or port not in (None, 443):
+    if _host_name(parts.hostname) not in robot_hosts() or parts.port not in (None, 443):
         return "机器人地址的主机不在允许名单中（企业微信、钉钉，或 OFFICE_WEBHOOK_HOSTS 所列）"
     return None

@@ -75,6 +75,8 @@ ROBOT_URLS = {
     "https://[::1]/": "允许名单",
     "https://localhost:6379/": "允许名单",
     "https://zwwx.example.gov.cn/cgi-bin/webhook/send?key=abc": "允许名单",
+    "https://[::1": "有效",
+    "https://qyapi.weixin.qq.com:99999/cgi-bin/webhook/send": "有效",
 }
 
 

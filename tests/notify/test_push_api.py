@@ -114,6 +114,8 @@ def test_unsubscribing_removes_only_ones_own_device(push_app, client, people):
         ({"endpoint": "not a url"}, "endpoint"),
         ({"endpoint": "https://x/" + "a" * 1100}, "endpoint"),
         ({"endpoint": "https://user@fcm.googleapis.com/x"}, "endpoint"),
+        ({"endpoint": "https://[::1"}, "endpoint"),
+        ({"endpoint": "https://fcm.googleapis.com:99999/x"}, "endpoint"),
         ({"keys": {"p256dh": P256DH}}, "keys"),
         ({"keys": None}, "keys"),
     ],
