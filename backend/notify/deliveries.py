@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..models import Delivery, OfficeChannel, PushSubscription
+from ..models import Delivery, LoginSession, OfficeChannel, PushSubscription
 from ..models.delivery import OPEN_STATUSES
 from ..models.types import utcnow
 from . import summaries
@@ -36,7 +36,12 @@ def queue_web_push(
     push_headers(urgency, topic)
     now = now or utcnow()
     message = {"payload": payload, "ttl": int(ttl), "urgency": urgency, "topic": topic}
-    subscriptions = session.scalars(select(PushSubscription).where(PushSubscription.user_id == user_id)).all()
+    subscriptions = session.scalars(
+        select(PushSubscription)
+        .outerjoin(LoginSession, LoginSession.id == PushSubscription.session_id)
+        # A device whose sign-in has ended (password reset, stolen refresh token) gets no more pushes.
+        .where(PushSubscription.user_id == user_id, LoginSession.revoked_at.is_(None))
+    ).all()
     return _queue(session, notification_key, [("webpush", s.id) for s in subscriptions], message, now)
 
 

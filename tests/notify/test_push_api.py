@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -10,6 +11,8 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushSubscription
+from backend.notify import push_payload, queue_web_push
+from backend.sessions import end_sessions_of
 
 from ..api_client import Device
 from .fake_push import b64url, point
@@ -217,3 +220,18 @@ def test_a_shared_phone_belongs_to_the_sign_in_that_registered_it_last(push_app,
     assert owners(push_app) == {body()["endpoint"]: people["worker-a2"]}
     assert client.post("/api/v1/auth/logout", headers=second.headers).status_code == 204
     assert owners(push_app) == {}
+
+
+def test_a_device_whose_sign_in_was_ended_elsewhere_is_not_pushed_to(push_app, client, people):
+    phone = Device(client, "worker-a1")
+    client.post(URL, json=body("https://fcm.googleapis.com/phone"), headers=phone.headers)
+    with push_app.app_context():
+        older = PushSubscription(
+            id=str(uuid.uuid4()), user_id=people["worker-a1"], endpoint="https://fcm.googleapis.com/older"
+        )
+        older.p256dh, older.auth = P256DH, key(16)  # saved before subscriptions knew their sign-in
+        db.session.add(older)
+        end_sessions_of(people["worker-a1"], "password_reset")
+        db.session.commit()
+        queued = queue_web_push(db.session, people["worker-a1"], "n-1", push_payload("标题"))
+        assert [row.target for row in queued] == [older.id]
