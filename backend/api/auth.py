@@ -12,6 +12,7 @@ from ..login_throttle import seconds_to_wait
 from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
 from ..sessions import authenticate, open_session, revoke, rotate
 from .errors import ApiError, error_response
+from .push import forget_devices_of_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
 
@@ -58,6 +59,7 @@ def refresh():
 @blp.response(204)
 def logout():
     """End this sign-in: its refresh token stops working."""
+    forget_devices_of_session(get_jwt()["sid"])
     revoke(get_jwt()["sid"], "logout")
 
 

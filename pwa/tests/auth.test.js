@@ -92,4 +92,28 @@ describe('auth', () => {
     expect(loginFailureText(await login('worker-a1', 'x').catch((e) => e), t)).toBe('尝试次数过多，请稍后再试');
     expect(await loadSession()).toBeNull();
   });
+
+  it('signing out tells the server to forget the push subscription of this device and unsubscribes it', async () => {
+    const { server } = await signedIn();
+    const subscription = {
+      endpoint: 'https://push.example/device-1',
+      keys: { p256dh: 'BP', auth: 'AA' },
+      unsubscribed: false,
+      async unsubscribe() { this.unsubscribed = true; return true; },
+    };
+    const registration = { pushManager: { getSubscription: async () => subscription } };
+    vi.stubGlobal('navigator', { serviceWorker: { getRegistration: async () => registration } });
+    vi.stubGlobal('PushManager', function PushManager() {});
+    vi.stubGlobal('Notification', { permission: 'granted' });
+    try {
+      await logout();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(server.forgottenEndpoints).toEqual(['https://push.example/device-1']);
+    expect(subscription.unsubscribed).toBe(true);
+    const calls = server.calls.map((c) => `${c.method} ${c.path}`);
+    expect(calls.indexOf('DELETE /api/v1/push/subscriptions')).toBeLessThan(calls.indexOf('POST /api/v1/auth/logout'));
+    expect(await loadSession()).toBeNull();
+  });
 });

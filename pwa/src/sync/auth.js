@@ -3,6 +3,7 @@ import { clearEntityTables, getMeta, setMeta } from '../db/database.js';
 import { saveSession, clearSession, loadSession } from '../db/session.js';
 import { ApiError, OfflineError, apiFetch, currentLocale, readJson } from './api.js';
 import { ensureClient } from './clientIdentity.js';
+import { forgetPushOnThisDevice } from '../inbox/webpush.js';
 
 /** Sign in with username/password; keeps outbox and drafts, and starts local data afresh for a new user. */
 export async function login(username, password) {
@@ -48,6 +49,8 @@ export function loginFailureText(err, t) {
 export async function logout() {
   const session = await loadSession();
   if (session?.access_token) {
+    // This device stops receiving the signed-out person's pushes.
+    await forgetPushOnThisDevice();
     try {
       await apiFetch('/api/v1/auth/logout', { method: 'POST' });
     } catch {

@@ -1,6 +1,6 @@
 """login throttling counts failures per (username, address): index the pair with the time
 
-Revision ID: 0005_auth
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-06 12:00:00
 
@@ -9,7 +9,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_auth'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
