@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from . import tables
 from .blob_rows import Stored, add_holder, blob_row, commit_row, row_values
 from .blob_store import LocalBlobStore
-from .images import CheckedImage, DecodersBusy, NotAPhoto, TooManyPixels, check_image, looks_like_image_start
+from .decode_budget import DecodersBusy
+from .images import CheckedImage, NotAPhoto, TooManyPixels, check_image, looks_like_image_start
 from .store import visible_blobs
 from .types import SyncError, Text
 
@@ -79,7 +80,7 @@ def head(
 def put_whole(
     session: Session, store: LocalBlobStore, sha: str, data: bytes, user_id: str, scopes: set[str]
 ) -> Stored:
-    """Store a whole body after the checks of protocol.md, in their order: size, hash, type."""
+    """Store a whole body after the checks of protocol.md, in their order: size, hash, type (and pixels)."""
     if len(data) > MAX_BYTES:
         raise SyncError(413, "too_large", TOO_LARGE)
     _check_hash(sha, data)

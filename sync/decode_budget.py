@@ -14,14 +14,13 @@ DECODE_SLOTS = 2
 DECODE_BUDGET_BYTES = 420 * 1024 * 1024
 # A waiting request holds one of the worker's 8 threads: past this it is answered 503 with Retry-After.
 DECODE_WAIT_SECONDS = 20
-# After a decode this big, freed buffers go back to the OS at once instead of lingering in malloc's arenas.
-TRIM_AFTER_BYTES = 16 * 1024 * 1024
 # glibc serves Pillow's 16 MB pixel blocks from per-thread arenas once a first one was freed (its mmap
-# threshold adapts upwards); a fixed threshold keeps them mmapped, so freeing one returns it to the OS.
+# threshold adapts upwards), and the worker stays at its peak. A fixed threshold keeps them mmapped, so
+# freeing one returns it to the OS: 8 parallel 39.7 Mpx PNGs peak at 422 MB and leave 115 MB, against
+# 887 MB kept for ever without it (malloc_trim after each decode instead: 567 MB, 278 MB kept).
 M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES = -3, 1024 * 1024
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-_malloc_trim = getattr(_libc, "malloc_trim", None)
 if hasattr(_libc, "mallopt"):
     _libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
@@ -56,8 +55,6 @@ class DecodeBudget:
             with self._changed:
                 self.active, self.held = self.active - 1, self.held - cost
                 self._changed.notify_all()
-            if cost >= TRIM_AFTER_BYTES and _malloc_trim is not None:
-                _malloc_trim(0)
 
 
 PROCESS_BUDGET = DecodeBudget()

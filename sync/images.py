@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from .decode_budget import PROCESS_BUDGET, DecodersBusy
+from .decode_budget import PROCESS_BUDGET
 
 # A 50 Mpx phone sensor's full-size shot is 8160×6120 (49.9 Mpx); 200 Mpx sensors bin to 50 Mpx by default.
 # Phones do not shoot WebP, and Pillow holds 16 bytes a WebP pixel while decoding: half the pixels.
@@ -35,8 +35,6 @@ UPRIGHT = {
 ROTATED = {5, 6, 7, 8}
 # The first bytes of each accepted type, at their offsets, to refuse a resumable upload at its first chunk.
 SIGNATURES = (((0, b"\xff\xd8\xff"),), ((0, b"\x89PNG\r\n\x1a\n"),), ((0, b"RIFF"), (8, b"WEBP")))
-
-__all__ = ["DecodersBusy", "ImageInfo", "check_image", "make_thumbnail"]
 
 
 class NotAPhoto(Exception):
