@@ -134,6 +134,17 @@ def measure(base: str, pid: int, token: str, bodies: list[bytes], method: str) -
     )
 
 
+def report(base: str, pid: int, token: str, case: str, tag: int) -> None:
+    """Upload PARALLEL distinct images of a case at once, then GET their thumbnails; print both figures."""
+    bodies = [CASES[case](tag * 10 + n) for n in range(PARALLEL)]
+    size = len(bodies[0])
+    size_text = f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
+    put = measure(base, pid, token, bodies, "PUT")
+    print(f"upload peak RSS ({PARALLEL} parallel {case}, {size_text} each): {put}")
+    thumbs = measure(base, pid, token, bodies, "GET")
+    print(f"thumbnail peak RSS ({PARALLEL} parallel GET ?variant=thumb of them): {thumbs}")
+
+
 def main() -> None:
     """Serve the app as `make run` does (1 worker, 8 threads) and measure each case (or those named)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -158,14 +169,8 @@ def main() -> None:
                 pid = worker_pid(server.pid)
                 token = login(base)
                 print(f"gunicorn worker (1 worker, 8 threads) at start: {memory_mb(pid, 'VmRSS'):.0f} MB")
-                chosen = [case for case in CASES if not sys.argv[1:] or sys.argv[1] in case]
-                for tag, case in enumerate(chosen):
-                    bodies = [CASES[case](tag * 10 + n) for n in range(PARALLEL)]
-                    size = len(bodies[0]) // 1024
-                    put = measure(base, pid, token, bodies, "PUT")
-                    print(f"upload peak RSS ({PARALLEL} parallel {case}, {size} KB each): {put}")
-                    thumbs = measure(base, pid, token, bodies, "GET")
-                    print(f"thumbnail peak RSS ({PARALLEL} parallel GET ?variant=thumb of them): {thumbs}")
+                for tag, case in enumerate(case for case in CASES if not sys.argv[1:] or sys.argv[1] in case):
+                    report(base, pid, token, case, tag)
             finally:
                 server.terminate()
                 server.wait(timeout=30)
