@@ -54,8 +54,9 @@ lint: $(STAMPS)/venv ## Check style
 	.venv/bin/ruff check backend sync tests scripts wsgi.py gunicorn.conf.py
 	.venv/bin/ruff format --check backend sync tests scripts wsgi.py gunicorn.conf.py
 
-bench: install ## Print push/pull throughput on SQLite and PostgreSQL
+bench: install ## Print push/pull throughput on SQLite and PostgreSQL, and a worker's peak RSS under uploads
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_uploads.py
 
 clean: ## Remove the built PWA and install stamps (keeps instance/)
 	rm -rf $(STAMPS) pwa/dist

@@ -1,9 +1,12 @@
-"""The app's blob store, chosen from config: files on local disk under BLOB_DIR."""
+"""The app's blob store, chosen from config (files on local disk under BLOB_DIR), and its sweep."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Flask, current_app
 
+from sync import blobs
 from sync.blobs import LocalBlobStore
 
 
@@ -23,3 +26,9 @@ def make_store(config) -> LocalBlobStore:
 def blob_store() -> LocalBlobStore:
     """Return the current app's store."""
     return current_app.extensions["blob_store"]
+
+
+def sweep_partials(now: datetime | None = None) -> str:
+    """Delete the current app's resumable uploads untouched for 24 h; say what went."""
+    files, size = blobs.sweep_partials(blob_store(), now or datetime.now(UTC))
+    return f"{files} unfinished uploads deleted ({size / 1024 / 1024:.1f} MiB)"

@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed the demo data, recompute the derived entities (cadence tick)."""
+"""Flask CLI commands: seed the demo data, recompute the derived entities, sweep unfinished uploads."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def register_cli(app: Flask) -> None:
         click.echo(summary(tick(db.session, sync_engine())))
 
     app.cli.add_command(cadence)
+
+    blob_group = AppGroup("blobs", help="Stored photos.")
+
+    @blob_group.command("sweep")
+    def blobs_sweep() -> None:
+        """Delete resumable uploads untouched for 24 h (the periodic job does it hourly)."""
+        from .blob_setup import sweep_partials
+
+        click.echo(sweep_partials())
+
+    app.cli.add_command(blob_group)

@@ -51,6 +51,15 @@ def notify_tick(app: Flask) -> object:
             db.session.remove()
 
 
+@job("blob sweep", every_seconds=3600)
+def blob_sweep(app: Flask) -> object:
+    """Delete resumable uploads left untouched for a day."""
+    from .blob_setup import sweep_partials
+
+    with app.app_context():
+        return sweep_partials()
+
+
 def run_once(app: Flask, name: str) -> object:
     """Run one registered job now, logging (not raising) its failure."""
     try:

@@ -6,9 +6,12 @@ import fcntl
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SAFE_NAME = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+PARTIAL_NAME = re.compile(r"^[0-9a-f]{64}\.[0-9A-Za-z_-]{1,64}$")
 
 
 class LocalBlobStore:
@@ -41,6 +44,38 @@ class LocalBlobStore:
     def write_variant(self, sha: str, variant: str, data: bytes) -> None:
         """Cache a derived file."""
         _write_atomic(self._variant(sha, variant), data)
+
+    @contextmanager
+    def variant_lock(self, sha: str) -> Iterator[None]:
+        """Hold a lock on a blob while its variant is made, so that it is made once (threads and hosts)."""
+        with open(self.path(sha), "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    @contextmanager
+    def user_partials_lock(self, user_id: str) -> Iterator[None]:
+        """Hold a lock on a user's resumable uploads: their total is checked and grown one at a time."""
+        if not SAFE_NAME.match(user_id):
+            raise ValueError("user id unfit for a file name")
+        path = self.root / "partial" / f"{user_id}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def partial_bytes(self, user_id: str) -> int:
+        """Return the bytes held by all of a user's resumable uploads."""
+        suffix = f".{user_id}"
+        return sum(size for path, size, _mtime in self._partials() if path.name.endswith(suffix))
+
+    def sweep_partials(self, older_than: float) -> tuple[int, int]:
+        """Delete resumable uploads last written before a POSIX time; return (files, bytes) deleted."""
+        files = size_sum = 0
+        for path, size, mtime in self._partials():
+            if mtime < older_than:
+                path.unlink(missing_ok=True)
+                files, size_sum = files + 1, size_sum + size
+        return files, size_sum
 
     def partial_offset(self, sha: str, user_id: str) -> int | None:
         """Return how many bytes of a user's resumable upload are held, or None when none is."""
@@ -79,6 +114,19 @@ class LocalBlobStore:
     def discard_partial(self, sha: str, user_id: str) -> None:
         """Forget a user's resumable upload."""
         self._partial(sha, user_id).unlink(missing_ok=True)
+
+    def _partials(self) -> Iterator[tuple[Path, int, float]]:
+        try:
+            entries = list(os.scandir(self.root / "partial"))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if PARTIAL_NAME.match(entry.name):
+                try:
+                    status = entry.stat()
+                except FileNotFoundError:
+                    continue
+                yield Path(entry.path), status.st_size, status.st_mtime
 
     def _partial(self, sha: str, user_id: str) -> Path:
         if not SAFE_NAME.match(user_id):

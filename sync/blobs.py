@@ -5,20 +5,24 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from . import tables
+from .blob_rows import Stored, add_holder, blob_row, commit_row, row_values
 from .blob_store import LocalBlobStore
-from .images import ImageInfo, make_thumbnail, sniff_image
+from .decode_budget import DecodersBusy
+from .images import CheckedImage, NotAPhoto, TooManyPixels, check_image, looks_like_image_start
 from .store import visible_blobs
 from .types import SyncError, Text
-from .wire import utc_now
 
 MAX_BYTES = 10 * 1024 * 1024
+# Resumable uploads a user left part-way: at most this much held per user, deleted after a day untouched.
+PARTIAL_BYTES_PER_USER = 32 * 1024 * 1024
+PARTIAL_MAX_AGE = timedelta(hours=24)
 VARIANTS = {"thumb": "image/jpeg"}
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 CONTENT_RANGE = re.compile(r"^bytes (\d{1,12})-(\d{1,12})/(\d{1,12})$")
@@ -28,16 +32,14 @@ HASH_MISMATCH = Text("文件校验值不符", "The bytes do not match the SHA-25
 UNSUPPORTED = Text("仅支持 JPEG、PNG、WebP 图片", "Only JPEG, PNG and WebP images are accepted")
 MALFORMED_RANGE = Text("Content-Range 格式不正确", "Content-Range must be bytes <start>-<end>/<total>")
 OFFSET_MISMATCH = Text("上传位置不符", "The chunk does not start at the stored offset")
+IMAGE_TOO_LARGE = Text("图片像素过多（最多 5200 万像素）", "The image has more than 52 million pixels")
+TOO_MANY_PARTIALS = Text(
+    "未完成的分段上传过多（合计最多 32 MiB），请先完成它们，或整张上传",
+    "Your unfinished resumable uploads hold 32 MiB already: finish them, or upload whole",
+)
+BUSY = Text("服务器正忙于处理图片，请稍后重试", "The server is busy decoding images; retry shortly")
 NOT_FOUND = Text("不存在", "Not found")
 BAD_VARIANT = Text("不支持的图片规格", "Unknown variant")
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A finished upload: whether this request stored it (201) or it was already there (200)."""
-
-    created: bool
-    blob: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,21 @@ def head(
 def put_whole(
     session: Session, store: LocalBlobStore, sha: str, data: bytes, user_id: str, scopes: set[str]
 ) -> Stored:
-    """Store a whole body after the checks of protocol.md, in their order: size, hash, type."""
+    """Store a whole body after the checks of protocol.md, in their order: size, hash, type (and pixels)."""
     if len(data) > MAX_BYTES:
         raise SyncError(413, "too_large", TOO_LARGE)
     _check_hash(sha, data)
-    existing = _row(session, sha)
-    if existing is not None and visible_blobs(session, [sha], user_id, scopes):
-        return Stored(False, existing)
-    info = _check_image(data)
-    if not store.has(sha):
-        store.write(sha, data)
-    return _commit_row(session, sha, len(data), info, user_id)
+    existing = blob_row(session, sha)
+    if existing is not None:
+        if visible_blobs(session, [sha], user_id, scopes):
+            return Stored(False, existing)
+        # The same bytes were checked when first stored: this uploader only proves having them.
+        if not store.has(sha):
+            store.write(sha, data)
+        return commit_row(session, sha, len(data), None, user_id)
+    checked = _check_image(data)
+    _store_checked(store, sha, data, checked)
+    return commit_row(session, sha, len(data), checked, user_id)
 
 
 def put_chunk(
@@ -108,11 +114,13 @@ def put_chunk(
         raise SyncError(400, "malformed", MALFORMED_RANGE, fields={"Content-Range": ["body length differs"]})
     if not is_sha256(sha):
         raise SyncError(400, "hash_mismatch", HASH_MISMATCH)
-    existing = _row(session, sha)
+    existing = blob_row(session, sha)
     if existing is not None and visible_blobs(session, [sha], user_id, scopes):
         store.discard_partial(sha, user_id)
         return Stored(False, existing)
-    appended, offset = store.append_partial(sha, user_id, start, chunk)
+    if start == 0 and not looks_like_image_start(chunk):
+        raise SyncError(415, "unsupported_media", UNSUPPORTED)
+    appended, offset = _append_within_cap(store, sha, user_id, start, chunk)
     if offset > total:
         # Bytes a sha names have one length; a longer upload can never finish, so it starts over.
         store.discard_partial(sha, user_id)
@@ -125,18 +133,26 @@ def put_chunk(
     try:
         data = store.read_partial(sha, user_id)
     except FileNotFoundError:
-        existing = _row(session, sha)
+        existing = blob_row(session, sha)
         if existing is None or not visible_blobs(session, [sha], user_id, scopes):
             raise SyncError(409, "offset_mismatch", OFFSET_MISMATCH, offset=0) from None
         return Stored(False, existing)
     try:
         _check_hash(sha, data)
-        info = _check_image(data)
-    except SyncError:
-        store.discard_partial(sha, user_id)
+        checked = _check_image(data) if existing is None else None
+    except SyncError as error:
+        if error.code != "busy":
+            store.discard_partial(sha, user_id)
         raise
     store.promote_partial(sha, user_id)
-    return _commit_row(session, sha, len(data), info, user_id)
+    if checked is not None:
+        _store_checked(store, sha, data, checked)
+    return commit_row(session, sha, len(data), checked, user_id)
+
+
+def sweep_partials(store: LocalBlobStore, now: datetime) -> tuple[int, int]:
+    """Delete resumable uploads untouched for PARTIAL_MAX_AGE before now; return (files, bytes)."""
+    return store.sweep_partials((now - PARTIAL_MAX_AGE).timestamp())
 
 
 def read(
@@ -147,15 +163,19 @@ def read(
         raise SyncError(
             400, "invalid", BAD_VARIANT, fields={"variant": [f"must be one of {sorted(VARIANTS)}"]}
         )
-    row = _row(session, sha) if is_sha256(sha) else None
+    row = blob_row(session, sha) if is_sha256(sha) else None
     if row is None or not visible_blobs(session, [sha], user_id, scopes):
         raise SyncError(404, "not_found", NOT_FOUND)
     if variant is None:
         return BlobBytes(store.read(sha), row["media_type"], sha)
     derived = store.read_variant(sha, variant)
     if derived is None:
-        derived = make_thumbnail(store.read(sha))
-        store.write_variant(sha, variant, derived)
+        # Blobs stored before thumbnails were made at upload: one request makes it, the others wait for it.
+        with store.variant_lock(sha):
+            derived = store.read_variant(sha, variant)
+            if derived is None:
+                derived = _check_image(store.read(sha)).thumbnail
+                store.write_variant(sha, variant, derived)
     return BlobBytes(derived, VARIANTS[variant], f"{sha}-{variant}")
 
 
@@ -164,12 +184,11 @@ def save_blob(session: Session, store: LocalBlobStore, data: bytes, uploaded_by:
     if len(data) > MAX_BYTES:
         raise SyncError(413, "too_large", TOO_LARGE)
     sha = hashlib.sha256(data).hexdigest()
-    info = _check_image(data)
-    if _row(session, sha) is None:
-        if not store.has(sha):
-            store.write(sha, data)
-        session.execute(insert(tables.blobs).values(_row_values(sha, len(data), info, uploaded_by)))
-    _add_holder(session, sha, uploaded_by)
+    if blob_row(session, sha) is None:
+        checked = _check_image(data)
+        _store_checked(store, sha, data, checked)
+        session.execute(insert(tables.blobs).values(row_values(sha, len(data), checked, uploaded_by)))
+    add_holder(session, sha, uploaded_by)
     return sha
 
 
@@ -178,11 +197,33 @@ def _check_hash(sha: str, data: bytes) -> None:
         raise SyncError(400, "hash_mismatch", HASH_MISMATCH)
 
 
-def _check_image(data: bytes) -> ImageInfo:
-    info = sniff_image(data)
-    if info is None:
-        raise SyncError(415, "unsupported_media", UNSUPPORTED)
-    return info
+def _check_image(data: bytes) -> CheckedImage:
+    try:
+        return check_image(data)
+    except TooManyPixels:
+        raise SyncError(413, "image_too_large", IMAGE_TOO_LARGE) from None
+    except NotAPhoto:
+        raise SyncError(415, "unsupported_media", UNSUPPORTED) from None
+    except DecodersBusy:
+        raise SyncError(503, "busy", BUSY) from None
+
+
+def _store_checked(store: LocalBlobStore, sha: str, data: bytes, checked: CheckedImage) -> None:
+    """Put the bytes and the thumbnail made while checking them in place, each once."""
+    if not store.has(sha):
+        store.write(sha, data)
+    if store.read_variant(sha, "thumb") is None:
+        store.write_variant(sha, "thumb", checked.thumbnail)
+
+
+def _append_within_cap(
+    store: LocalBlobStore, sha: str, user_id: str, start: int, chunk: bytes
+) -> tuple[bool, int]:
+    with store.user_partials_lock(user_id):
+        if start == (store.partial_offset(sha, user_id) or 0):
+            if store.partial_bytes(user_id) + len(chunk) > PARTIAL_BYTES_PER_USER:
+                raise SyncError(409, "too_many_partial_uploads", TOO_MANY_PARTIALS)
+        return store.append_partial(sha, user_id, start, chunk)
 
 
 def _parse_range(header: str) -> tuple[int, int, int]:
@@ -197,46 +238,6 @@ def _parse_range(header: str) -> tuple[int, int, int]:
             400, "malformed", MALFORMED_RANGE, fields={"Content-Range": ["needs start <= end < total"]}
         )
     return start, end, total
-
-
-def _row(session: Session, sha: str) -> dict[str, Any] | None:
-    row = session.execute(select(tables.blobs).where(tables.blobs.c.sha256 == sha)).mappings().first()
-    return dict(row) if row is not None else None
-
-
-def _row_values(sha: str, size: int, info: ImageInfo, uploaded_by: str) -> dict[str, Any]:
-    return {
-        "sha256": sha,
-        "size": size,
-        "media_type": info.media_type,
-        "width": info.width,
-        "height": info.height,
-        "uploaded_by": uploaded_by,
-        "created_at": utc_now(),
-    }
-
-
-def _add_holder(session: Session, sha: str, user_id: str) -> None:
-    holders = tables.blob_holders.c
-    known = select(holders.sha256).where(holders.sha256 == sha, holders.user_id == user_id)
-    if session.execute(known).first() is None:
-        session.execute(insert(tables.blob_holders).values(sha256=sha, user_id=user_id, created_at=utc_now()))
-
-
-def _commit_row(session: Session, sha: str, size: int, info: ImageInfo, user_id: str) -> Stored:
-    """Record the blob (once) and this uploader as a holder; the file is already in place."""
-    existing = _row(session, sha)
-    try:
-        if existing is None:
-            session.execute(insert(tables.blobs).values(_row_values(sha, size, info, user_id)))
-        _add_holder(session, sha, user_id)
-        session.commit()
-    except IntegrityError:
-        # Another upload of the same bytes committed first: this one only adds its holder.
-        session.rollback()
-        _add_holder(session, sha, user_id)
-        session.commit()
-    return Stored(True, _row(session, sha))
 
 
 def describe(blob: dict[str, Any]) -> dict[str, Any]:

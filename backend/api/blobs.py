@@ -17,6 +17,11 @@ from .errors import ApiError, error_response
 blp = Blueprint("blobs", __name__, url_prefix="/api/v1/blobs", description="Photos by SHA-256")
 
 CACHE_FOREVER = "private, max-age=31536000, immutable"
+# An over-limit body up to this size is read and thrown away before the 413, so that a client that sends
+# everything before reading (Python requests, urllib) gets the answer instead of a broken pipe.
+DRAIN_LIMIT = 64 * 1024 * 1024
+READ_SIZE = 64 * 1024
+BUSY_RETRY_SECONDS = "5"
 
 
 @blp.route("/<sha>")
@@ -61,22 +66,44 @@ class Blob(MethodView):
         return response.make_conditional(request)
 
 
+@blp.after_request
+def _retry_after_when_busy(response: Response) -> Response:
+    """Tell a client refused while every image decoder was busy when to come back."""
+    if response.status_code == 503:
+        response.headers.setdefault("Retry-After", BUSY_RETRY_SECONDS)
+    return response
+
+
 def _scopes() -> set[str]:
     """Return the sync scopes the signed-in user may read."""
     return sync_engine().scopes_for(db.session, actor_of(current_user))
 
 
 def _read_body(limit: int) -> bytes:
-    """Read at most limit bytes of the body; a longer one is 413 before or while it is read."""
+    """Read at most limit bytes of the body; a longer one is 413, answered once the body is drained."""
     size = request.content_length
     if size is not None and size > limit:
+        if size <= DRAIN_LIMIT:
+            _drain(DRAIN_LIMIT)
         raise ApiError(413, "too_large")
     stream, parts, held = request.stream, [], 0
     while True:
-        part = stream.read(min(64 * 1024, limit + 1 - held))
+        part = stream.read(min(READ_SIZE, limit + 1 - held))
         if not part:
             return b"".join(parts)
         parts.append(part)
         held += len(part)
         if held > limit:
+            _drain(DRAIN_LIMIT - held)
             raise ApiError(413, "too_large")
+
+
+def _drain(budget: int) -> None:
+    """Read and drop the rest of the body, at most budget bytes (past that, the server closes)."""
+    # The raw input: Flask's request.stream refuses to read past MAX_CONTENT_LENGTH.
+    raw = request.environ["wsgi.input"]
+    while budget > 0:
+        part = raw.read(min(READ_SIZE, budget))
+        if not part:
+            return
+        budget -= len(part)

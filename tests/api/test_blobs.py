@@ -176,7 +176,7 @@ def test_a_chunk_at_the_wrong_offset_is_409_with_the_held_offset(worker):
 
 
 def test_a_failed_final_chunk_discards_the_upload(worker):
-    data = b"this is text pretending to be a photo" * 10
+    data = b"\x89PNG\r\n\x1a\n" + b"text pretending to be a photo" * 10
     sha, total = sha_of(data), len(data)
     put(worker, data[:100], sha=sha, **{"Content-Range": f"bytes 0-99/{total}"})
     answer = put(worker, data[100:], sha=sha, **{"Content-Range": f"bytes 100-{total - 1}/{total}"})
