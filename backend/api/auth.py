@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
-from flask_smorest import Blueprint
 
+from ..openapi import ApiBlueprint
 from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
 from ..sessions import authenticate, is_throttled, open_session, revoke, rotate
 from .errors import ApiError
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
+blp = ApiBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
 
 
 @blp.route("/auth/login", methods=["POST"])

@@ -27,6 +27,8 @@ HTTP_CODES = {
 
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Where webargs found the fields it names in its messages.
+LOCATIONS = ("json", "query", "form", "headers", "cookies", "files", "view_args", "json_or_form")
 
 
 class ApiError(Exception):
@@ -70,10 +72,12 @@ def register_error_handlers(app: Flask) -> None:
         code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "malformed")
         extra = {}
         messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
-        if status == 422 and messages:
-            # webargs puts field errors under their location ("json", "query"); flatten them.
-            extra["fields"] = {k: v for loc in messages.values() for k, v in loc.items()}
-            status = 400
+        if status in (400, 422) and messages:
+            # webargs puts field errors under their location ("json", "query"); a list there is a
+            # body it could not parse at all.
+            extra["fields"] = flatten_fields(messages)
+            parsed = all(isinstance(loc, dict) for loc in messages.values())
+            status, code = 400, "invalid" if parsed else "malformed"
         return error_response(status, code, **extra)
 
     @app.errorhandler(Exception)
@@ -82,6 +86,19 @@ def register_error_handlers(app: Flask) -> None:
         if not request.path.startswith("/api"):
             return "Internal Server Error", 500
         return error_response(500, "internal_error")
+
+
+def flatten_fields(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn webargs' nested messages into `{"keys.p256dh": ["..."]}`, locations left out."""
+    if isinstance(messages, list | tuple):
+        return {prefix or "_body": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        if not prefix and key in LOCATIONS:
+            flat.update(flatten_fields(value))
+        else:
+            flat.update(flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
 
 
 def _api_methods(path: str) -> list[str]:

@@ -6,15 +6,15 @@ import json
 
 from flask import jsonify, request
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 from ..extensions import db
 from ..messages import localize
+from ..openapi import ApiBlueprint
 from ..schemas.sync import ErrorBody, PullAnswer, PullQuery, PushAnswer, PushBody
 from ..sync_setup import actor_of, sync_engine
 from .errors import ApiError
 
-blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push commands, pull changes")
+blp = ApiBlueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push commands, pull changes")
 
 # Bodies past this are not even read; between 2 MiB and this, well-formed ones get 413, others 400.
 READ_LIMIT = 8 * 1024 * 1024
