@@ -20,6 +20,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    414: "uri_too_long",
     415: "unsupported_media",
     422: "invalid",
     429: "too_many_attempts",
@@ -27,6 +28,9 @@ HTTP_CODES = {
 
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Longest request target (path and query) an /api call may have; gunicorn passes longer ones on
+# (limit_request_line = 0) so that they get this JSON 414, not its own HTML page.
+MAX_TARGET_LENGTH = 8 * 1024
 # Where webargs found the fields it names in its messages.
 LOCATIONS = ("json", "query", "form", "headers", "cookies", "files", "view_args", "json_or_form")
 
@@ -47,6 +51,12 @@ def error_response(status: int, code: str, message=None, **extra):
 
 def register_error_handlers(app: Flask) -> None:
     """Answer errors as JSON under /api; leave the PWA's pages to the PWA."""
+
+    @app.before_request
+    def refuse_long_targets():
+        if request.path.startswith("/api") and len(request.full_path) > MAX_TARGET_LENGTH:
+            return error_response(414, "uri_too_long", max_length=MAX_TARGET_LENGTH)
+        return None
 
     @app.errorhandler(ApiError)
     def on_api_error(error: ApiError):

@@ -189,9 +189,7 @@ SPECS = (
     CommandSpec("notification.read", NOTIFICATION, read, also_changes=(NOTICE,)),
     CommandSpec("notification.acknowledge", NOTIFICATION, acknowledge, also_changes=(NOTICE,)),
     CommandSpec("settings.update", SETTINGS, update_settings, creates=True),
-    CommandSpec(
-        "notice.send", NOTICE, send_notice, creates=True, also_changes=(NOTIFICATION, SELF_CHECK)
-    ),
+    CommandSpec("notice.send", NOTICE, send_notice, creates=True, also_changes=(NOTIFICATION, SELF_CHECK)),
 )
 
 ARGS = {
