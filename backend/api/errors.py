@@ -31,8 +31,6 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Longest request target (path and query) an /api call may have; gunicorn passes longer ones on
 # (limit_request_line = 0) so that they get this JSON 414, not its own HTML page.
 MAX_TARGET_LENGTH = 8 * 1024
-# Where webargs found the fields it names in its messages.
-LOCATIONS = ("json", "query", "form", "headers", "cookies", "files", "view_args", "json_or_form")
 
 
 class ApiError(Exception):
@@ -98,17 +96,25 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500, "internal_error")
 
 
-def flatten_fields(messages, prefix: str = "") -> dict[str, list[str]]:
-    """Turn webargs' nested messages into `{"keys.p256dh": ["..."]}`, locations left out."""
-    if isinstance(messages, list | tuple):
-        return {prefix or "_body": [str(m) for m in messages]}
+def flatten_fields(messages) -> dict[str, list[str]]:
+    """Turn webargs' messages by location into `{"keys": ["auth: ..."]}`: top-level field → strings."""
     flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        if not prefix and key in LOCATIONS:
-            flat.update(flatten_fields(value))
-        else:
-            flat.update(flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    for found in messages.values():
+        if not isinstance(found, dict):  # a body webargs could not parse at all
+            flat.setdefault("_body", []).extend(_texts(found))
+            continue
+        for name, value in found.items():
+            flat.setdefault(str(name), []).extend(_texts(value))
     return flat
+
+
+def _texts(value, prefix: str = "") -> list[str]:
+    """Return a message tree as strings, nested field names put in front ("auth: required")."""
+    if isinstance(value, dict):
+        return [t for key, inner in value.items() for t in _texts(inner, f"{prefix}{key}: ")]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _texts(item, prefix)]
+    return [f"{prefix}{value}"]
 
 
 def _api_methods(path: str) -> list[str]:

@@ -147,3 +147,15 @@ def _openapi_to_json_schema(schema):
     if schema.get("nullable"):
         converted = {"anyOf": [converted, {"type": "null"}]}
     return converted
+
+
+def test_nested_validation_errors_are_lists_of_strings_under_the_top_level_field(client, people):
+    login = client.post("/api/v1/auth/login", json={"username": "worker-a1", "password": "demo1234"})
+    headers = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
+    body = {"endpoint": "https://push.example.com/x", "keys": {"p256dh": "abc"}}
+    answer = client.post("/api/v1/push/subscriptions", json=body, headers=headers)
+    assert answer.status_code == 400 and answer.get_json()["code"] == "invalid"
+    assert sorted(answer.get_json()["fields"]["keys"]) == [
+        "auth: Missing data for required field.",
+        "p256dh: must decode to 65 bytes, not 2",
+    ]
