@@ -2,13 +2,14 @@
 
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
 from sync import metadata
+
+from .openapi import SyncApi
 
 # The sync engine's tables share this MetaData, so one migration history covers them all.
 db = SQLAlchemy(metadata=metadata)
 migrate = Migrate()
 jwt = JWTManager()
-api = Api()
+api = SyncApi()

@@ -8,6 +8,7 @@ from sync import Actor, Change, SyncEngine
 
 from .commands import drill, hazard, inspection, lockout, notification, people, training
 from .derived import LISTENERS
+from .derived import MODULES as DERIVED_MODULES
 from .extensions import db
 from .models import User
 from .scopes import cursor_fingerprint, visible_scopes
@@ -20,6 +21,15 @@ COMMAND_SPECS = (
     *training.SPECS,
     *inspection.SPECS,
     *notification.SPECS,
+)
+
+# Every entity type a pull can carry: those commands change, and those the server derives.
+ENTITY_TYPES = tuple(
+    sorted(
+        {spec.entity for spec in COMMAND_SPECS}
+        | {entity for spec in COMMAND_SPECS for entity in spec.also_changes}
+        | {module.ENTITY for module in DERIVED_MODULES}
+    )
 )
 
 

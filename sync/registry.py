@@ -19,7 +19,10 @@ ScopePolicy = Callable[[Any, Actor], Iterable[str]]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One command type: the entity it acts on, its handler, and the args naming photos."""
+    """One command type: the entity it acts on, its handler, and the args naming photos.
+
+    also_changes names the other entity types its handler may return changes of (pull documents them).
+    """
 
     type: str
     entity: str
@@ -27,6 +30,7 @@ class CommandSpec:
     creates: bool = False
     blob_args: tuple[str, ...] = ()
     secret_args: tuple[str, ...] = ()
+    also_changes: tuple[str, ...] = ()
 
     def referenced_blobs(self, args: dict[str, Any]) -> list[str]:
         """Return the well-formed sha256 values the args reference (the handler checks the rest)."""

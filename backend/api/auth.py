@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask import request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
-from flask_smorest import Blueprint
 
 from sync import Text
 
 from ..login_throttle import seconds_to_wait
+from ..openapi import ApiBlueprint
 from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
 from ..sessions import authenticate, open_session, revoke, rotate
 from .errors import ApiError, error_response
 from .push import forget_devices_of_session
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
+blp = ApiBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
 
 
 @blp.route("/auth/login", methods=["POST"])

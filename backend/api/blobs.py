@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 from sync import blobs
 
 from ..blob_setup import blob_store
 from ..extensions import db
+from ..openapi import ApiBlueprint
 from ..sync_setup import actor_of, sync_engine
 from .errors import ApiError, error_response
 
-blp = Blueprint("blobs", __name__, url_prefix="/api/v1/blobs", description="Photos by SHA-256")
+blp = ApiBlueprint("blobs", __name__, url_prefix="/api/v1/blobs", description="Photos by SHA-256")
 
 CACHE_FOREVER = "private, max-age=31536000, immutable"
 # An over-limit body up to this size is read and thrown away before the 413, so that a client that sends

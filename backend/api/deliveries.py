@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 from sqlalchemy import and_, or_, select
 
 from sync import tables
 
 from ..extensions import db
 from ..models import Delivery, OfficeChannel, User
+from ..openapi import ApiBlueprint
 from ..rules.roles import MANAGER_ROLES
 from ..schemas.notification import DeliveryOut, DeliveryQuery
 from ..scopes import user_scope
 from .errors import ApiError
 
-blp = Blueprint("deliveries", __name__, url_prefix="/api/v1", description="The notification delivery log")
+blp = ApiBlueprint("deliveries", __name__, url_prefix="/api/v1", description="The notification delivery log")
 
 USER_SCOPE_PREFIX = "user:"
 

@@ -22,6 +22,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    414: "uri_too_long",
     415: "unsupported_media",
     422: "invalid",
     429: "too_many_attempts",
@@ -29,6 +30,9 @@ HTTP_CODES = {
 
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Longest request target (path and query) an /api call may have; gunicorn passes longer ones on
+# (limit_request_line = 0) so that they get this JSON 414, not its own HTML page.
+MAX_TARGET_LENGTH = 8 * 1024
 
 
 class ApiError(Exception):
@@ -47,6 +51,12 @@ def error_response(status: int, code: str, message=None, **extra):
 
 def register_error_handlers(app: Flask) -> None:
     """Answer errors as JSON under /api; leave the PWA's pages to the PWA."""
+
+    @app.before_request
+    def refuse_long_targets():
+        if request.path.startswith("/api") and len(request.full_path) > MAX_TARGET_LENGTH:
+            return error_response(414, "uri_too_long", max_length=MAX_TARGET_LENGTH)
+        return None
 
     @app.errorhandler(ApiError)
     def on_api_error(error: ApiError):
@@ -72,10 +82,12 @@ def register_error_handlers(app: Flask) -> None:
         code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "malformed")
         extra = {}
         messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
-        if status == 422 and messages:
-            # webargs puts field errors under their location ("json", "query"); flatten them.
-            extra["fields"] = {k: v for loc in messages.values() for k, v in loc.items()}
-            status = 400
+        if status in (400, 422) and messages:
+            # webargs puts field errors under their location ("json", "query"); a list there is a
+            # body it could not parse at all.
+            extra["fields"] = flatten_fields(messages)
+            parsed = all(isinstance(loc, dict) for loc in messages.values())
+            status, code = 400, "invalid" if parsed else "malformed"
         return error_response(status, code, **extra)
 
     @app.errorhandler(Exception)
@@ -90,6 +102,27 @@ def register_error_handlers(app: Flask) -> None:
         if not is_transient(error):
             return on_unexpected(error)
         return answer_unavailable(error)
+
+
+def flatten_fields(messages) -> dict[str, list[str]]:
+    """Turn webargs' messages by location into `{"keys": ["auth: ..."]}`: top-level field → strings."""
+    flat: dict[str, list[str]] = {}
+    for found in messages.values():
+        if not isinstance(found, dict):  # a body webargs could not parse at all
+            flat.setdefault("_body", []).extend(_texts(found))
+            continue
+        for name, value in found.items():
+            flat.setdefault(str(name), []).extend(_texts(value))
+    return flat
+
+
+def _texts(value, prefix: str = "") -> list[str]:
+    """Return a message tree as strings, nested field names put in front ("auth: required")."""
+    if isinstance(value, dict):
+        return [t for key, inner in value.items() for t in _texts(inner, f"{prefix}{key}: ")]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _texts(item, prefix)]
+    return [f"{prefix}{value}"]
 
 
 def _api_methods(path: str) -> list[str]:

@@ -7,17 +7,17 @@ from urllib.parse import quote
 
 from flask import Response, request
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..extensions import db
 from ..ledgers import LEDGERS
 from ..ledgers.workbook import ALL_ENTERPRISES, build
 from ..models import Enterprise
+from ..openapi import ApiBlueprint
 from ..rules.roles import MANAGER_ROLES
 from .errors import ApiError
 
-blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Ledger spreadsheets")
+blp = ApiBlueprint("exports", __name__, url_prefix="/api/v1/exports", description="Ledger spreadsheets")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

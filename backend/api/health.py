@@ -1,11 +1,11 @@
 """Liveness and readiness: the database answers."""
 
-from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from ..extensions import db
+from ..openapi import ApiBlueprint
 
-blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Health check")
+blp = ApiBlueprint("health", __name__, url_prefix="/api/v1", description="Health check")
 
 
 @blp.route("/health", methods=["GET"])

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import OfficeChannel
+from ..openapi import ApiBlueprint
 from ..rules.roles import MANAGER_ROLES
 from ..schemas.push import OfficeChannelBody, OfficeChannelOut
 from .errors import ApiError
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "office_channels", __name__, url_prefix="/api/v1", description="WeCom and DingTalk group-robot webhooks"
 )
 

@@ -6,16 +6,16 @@ import uuid
 
 from flask import request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
-from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import PushSubscription
 from ..notify.vapid import vapid_keys
+from ..openapi import ApiBlueprint
 from ..schemas.push import EndpointBody, PublicKeyOut, SubscriptionBody, SubscriptionOut
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "push", __name__, url_prefix="/api/v1/push", description="Web Push keys and device subscriptions"
 )
 

@@ -6,18 +6,22 @@ import json
 
 from flask import jsonify, request
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
+
+from sync.push import MAX_BYTES, MAX_COMMANDS
 
 from ..extensions import db
 from ..messages import localize
+from ..openapi import ApiBlueprint
 from ..schemas.sync import ErrorBody, PullAnswer, PullQuery, PushAnswer, PushBody
 from ..sync_setup import actor_of, sync_engine
 from .errors import ApiError
 
-blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push commands, pull changes")
+blp = ApiBlueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push commands, pull changes")
 
 # Bodies past this are not even read; between 2 MiB and this, well-formed ones get 413, others 400.
 READ_LIMIT = 8 * 1024 * 1024
+# The limits the engine states in its own too_large answer: the ones a client should keep to.
+TOO_LARGE_EXTRAS = {"max_commands": MAX_COMMANDS, "max_bytes": MAX_BYTES}
 
 
 @blp.route("/push", methods=["POST"])
@@ -31,10 +35,7 @@ READ_LIMIT = 8 * 1024 * 1024
 @jwt_required()
 def push():
     """Apply commands in seq order, once each; answer each command's outcome."""
-    size = request.content_length
-    if size is not None and size > READ_LIMIT:
-        raise ApiError(413, "too_large")
-    raw = request.get_data(cache=False)
+    raw = _read_body(READ_LIMIT)
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -45,6 +46,21 @@ def push():
         if "message" in outcome:
             outcome["message"] = localize(outcome["message"])
     return jsonify(answer)
+
+
+def _read_body(limit: int) -> bytes:
+    """Read the body, chunked or not, and answer 413 as soon as it passes limit bytes."""
+    size = request.content_length
+    if size is not None and size > limit:
+        raise ApiError(413, "too_large", **TOO_LARGE_EXTRAS)
+    # A chunked body has no Content-Length: count while reading, never hold more than limit + 1 bytes.
+    parts, held = [], 0
+    while part := request.stream.read(min(64 * 1024, limit + 1 - held)):
+        parts.append(part)
+        held += len(part)
+        if held > limit:
+            raise ApiError(413, "too_large", **TOO_LARGE_EXTRAS)
+    return b"".join(parts)
 
 
 @blp.route("/pull", methods=["GET"])

@@ -56,12 +56,12 @@ def _saved(ctx: CommandContext, data: dict[str, Any], status: str, blobs=(), **d
     return document_change(ctx, ENTITY, {**data, "status": status}, blobs=tuple(blobs), **details)
 
 
-def _self_check_task(ctx: CommandContext, enterprise_id: str, kind: str) -> dict[str, Any] | None:
+def _self_check_task(ctx: CommandContext, enterprise_id: str, args: dict[str, Any]) -> dict[str, Any] | None:
     """Return the open self-check task (from a bureau notice) a self_check inspection answers, if named."""
-    task_id = ctx.command.args.get("self_check_id")
-    if task_id is None:
+    if args["self_check_id"] is None:
         return None
-    stored = load_entity(ctx.session, "self_check", task_id) if is_uuid(task_id) else None
+    kind = args["kind"]
+    stored = load_entity(ctx.session, "self_check", str(args["self_check_id"]))
     if kind != "self_check" or stored is None or stored.data.get("enterprise_id") != enterprise_id:
         raise reject("invalid", SELF_CHECK_INVALID, {"self_check_id": [SELF_CHECK_INVALID.en]})
     if stored.data.get("status") != "open":
@@ -99,7 +99,7 @@ def start(ctx: CommandContext) -> Change | list[Change]:
         "summary": None,
         "history": [],
     }
-    task = _self_check_task(ctx, enterprise.id, args["kind"])
+    task = _self_check_task(ctx, enterprise.id, args)
     if task is None:
         return _saved(ctx, data, status, kind=args["kind"])
     data["self_check_id"] = task["id"]
@@ -153,10 +153,10 @@ def finish(ctx: CommandContext) -> list[Change]:
 
 
 SPECS = (
-    CommandSpec("inspection.start", ENTITY, start, creates=True),
+    CommandSpec("inspection.start", ENTITY, start, creates=True, also_changes=("self_check",)),
     CommandSpec("inspection.record_item", ENTITY, record_item, blob_args=("photos",)),
     CommandSpec("inspection.record_quiz", ENTITY, record_quiz),
-    CommandSpec("inspection.finish", ENTITY, finish),
+    CommandSpec("inspection.finish", ENTITY, finish, also_changes=("hazard", "self_check")),
 )
 
 ARGS = {

@@ -186,10 +186,10 @@ def _self_check(ctx: CommandContext, notice: dict[str, Any], enterprise_id: str)
 
 
 SPECS = (
-    CommandSpec("notification.read", NOTIFICATION, read),
-    CommandSpec("notification.acknowledge", NOTIFICATION, acknowledge),
+    CommandSpec("notification.read", NOTIFICATION, read, also_changes=(NOTICE,)),
+    CommandSpec("notification.acknowledge", NOTIFICATION, acknowledge, also_changes=(NOTICE,)),
     CommandSpec("settings.update", SETTINGS, update_settings, creates=True),
-    CommandSpec("notice.send", NOTICE, send_notice, creates=True),
+    CommandSpec("notice.send", NOTICE, send_notice, creates=True, also_changes=(NOTIFICATION, SELF_CHECK)),
 )
 
 ARGS = {

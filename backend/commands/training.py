@@ -151,7 +151,14 @@ def cancel(ctx: CommandContext) -> Change:
 
 
 SPECS = (
-    CommandSpec("training.schedule", ENTITY, schedule, creates=True, secret_args=("qr_secret",)),
+    CommandSpec(
+        "training.schedule",
+        ENTITY,
+        schedule,
+        creates=True,
+        secret_args=("qr_secret",),
+        also_changes=(KEY_ENTITY,),
+    ),
     CommandSpec("training.sign_in", ENTITY, sign_in),
     CommandSpec("training.tick", ENTITY, tick),
     CommandSpec("training.score", ENTITY, score),

@@ -12,6 +12,11 @@ class StartArgs(ArgsSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     enterprise_id = fields.UUID(load_default=None, allow_none=True)
     location = text(200, required=False)
+    self_check_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "self_check kind: the open 举一反三 task of the enterprise this answers"},
+    )
 
 
 class RecordItemArgs(ArgsSchema):

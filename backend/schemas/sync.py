@@ -1,6 +1,9 @@
 """Schemas of push and pull, published in the OpenAPI document (the engine checks bodies itself)."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from ..sync_setup import ENTITY_TYPES
+from .errors import ErrorBody  # noqa: F401  (the views document their errors with it)
 
 
 class PushCommand(Schema):
@@ -24,9 +27,16 @@ class Outcome(Schema):
     status = fields.String(metadata={"enum": ["applied", "rejected"]})
     entity_id = fields.UUID()
     version = fields.Integer(metadata={"description": "when applied"})
-    code = fields.String(metadata={"enum": ["invalid", "forbidden", "conflict", "not_found", "unknown_type"]})
+    code = fields.String(
+        metadata={"enum": ["invalid", "forbidden", "conflict", "not_found", "unknown_type", "server_error"]}
+    )
     message = fields.String()
-    fields_ = fields.Dict(data_key="fields", metadata={"description": "field → messages, for invalid"})
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "field → messages, for invalid"},
+    )
     replayed = fields.Boolean()
 
 
@@ -44,12 +54,12 @@ class PushAnswer(Schema):
 
 class PullQuery(Schema):
     cursor = fields.String(metadata={"description": "opaque; omit to start from the beginning"})
-    limit = fields.Integer(metadata={"description": "1..1000, default 500"})
+    limit = fields.Integer(validate=validate.Range(1, 1000), metadata={"description": "default 500"})
     client_id = fields.UUID()
 
 
 class EntityChange(Schema):
-    entity = fields.String(metadata={"enum": ["hazard", "user", "enterprise"]})
+    entity = fields.String(metadata={"enum": list(ENTITY_TYPES)})
     id = fields.UUID()
     version = fields.Integer()
     deleted = fields.Boolean()
@@ -61,8 +71,3 @@ class PullAnswer(Schema):
     cursor = fields.String()
     more = fields.Boolean()
     last_seq = fields.Integer(allow_none=True)
-
-
-class ErrorBody(Schema):
-    code = fields.String(required=True)
-    message = fields.String(required=True)
