@@ -284,7 +284,7 @@ def test_signing_out_stops_pushes_to_this_device(base_url, phone, api):
     page.goto(base_url + "/#/me")
     page.click("[data-test=sign-out]")
     page.click(".van-dialog__confirm")
-    page.wait_for_function("location.hash.startsWith('#/login')", timeout=SYNCED)
+    page.wait_for_function("() => location.hash.startsWith('#/login')", timeout=SYNCED)
     endpoints = [s["endpoint"] for s in api("worker-a2").call("GET", "/api/v1/push/subscriptions")]
     assert subscription["endpoint"] not in endpoints
     assert page.evaluate("localStorage.getItem('fake-push')") is None
