@@ -53,12 +53,17 @@ BY_OPERATION = {
         304: Answer("not modified (If-None-Match)"),
         400: Answer("invalid: unknown variant"),
         404: Answer("not_found: no such blob, or not visible to this user"),
+        503: Answer("unavailable (database) or busy (making a thumbnail); try again later", RETRY_AFTER),
     },
     "blobs.Blob:put": {
         400: Answer("hash_mismatch, or malformed Content-Range"),
-        409: Answer("offset_mismatch: `offset` says where the upload continues"),
-        413: Answer("too_large: larger than max_bytes"),
+        409: Answer(
+            "offset_mismatch: `offset` says where the upload continues; too_many_partial_uploads: "
+            "this user's unfinished uploads hold too much"
+        ),
+        413: Answer("too_large: larger than max_bytes; image_too_large: more pixels than a phone photo"),
         415: Answer("unsupported_media: not a JPEG, PNG or WebP image"),
+        503: Answer("unavailable (database) or busy (image decoders); try again later", RETRY_AFTER),
     },
     "exports.export:get": {
         403: Answer("forbidden: workers cannot export"),
