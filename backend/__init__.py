@@ -12,16 +12,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
 from .api import auth, blobs, deliveries, exports, health, office_channels, push, sync
 from .api.errors import register_error_handlers
-from .api.text_guard import register_text_guard
 from .blob_setup import init_blobs
 from .cli import register_cli
 from .command_docs import publish_command_schemas
 from .config import ROOT, Config
 from .extensions import api, db, migrate
-from .json_output import RepairingJSONProvider
 from .jwt_setup import init_jwt
 from .notify.cli import register_notify_cli
 from .sync_setup import init_sync
+from .text_boundary import init_text_boundary
 from .web import init_web
 
 API_BLUEPRINTS = (
@@ -41,7 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
     app.config.from_object(config)
-    app.json = RepairingJSONProvider(app)
+    init_text_boundary(app)
     logging.basicConfig(level=logging.INFO)
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]))
@@ -55,7 +54,6 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
-    register_text_guard(app)
     Compress(app)
     init_web(app)
     register_cli(app)

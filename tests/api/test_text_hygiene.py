@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import OfficeChannel, PushSubscription, User
-from backend.scopes import enterprise_scope
-from backend.sync_setup import sync_engine
-from sync import Change, tables
+from backend.models import OfficeChannel, PushSubscription
+from sync import tables
 
 from ..api_client import now_text
 from ..people import seed_people
@@ -215,39 +213,3 @@ def test_a_query_parameter_with_refused_text_answers_400_invalid(any_site, url, 
     answer = any_site.client.get(url, headers=any_site["bureau"].headers)
     assert (answer.status_code, answer.get_json()["code"]) == (400, "invalid")
     assert answer.get_json()["fields"] == {field: PROBLEM}
-
-
-def test_stored_bad_text_is_answered_with_replacement_characters_to_every_role(any_site):
-    """Rows written before the boundary refused such text (here written directly) never break a pull."""
-    enterprise, hazard_id = any_site.people["A"], str(uuid.uuid4())
-    data = {"id": hazard_id, "enterprise_id": enterprise, "status": "reported", "history": []}
-    data.update(title="a\ud800b", description="c\x00d", location="\udfff", severity="general")
-    with any_site.app.app_context():
-        sync_engine().record_change(
-            db.session, Change("hazard", hazard_id, enterprise_scope(enterprise), data)
-        )
-        db.session.commit()
-    for who, hazards in every_role_pulls(any_site).items():
-        stored = hazards[hazard_id]["data"]
-        assert (stored["title"], stored["description"], stored["location"]) == (
-            "a\ufffdb",
-            "c\x00d",
-            "\ufffd",
-        ), who
-
-
-def test_every_json_answer_replaces_a_lone_surrogate(app):
-    with app.test_request_context():
-        assert (
-            app.json.dumps({"a\ud800": ["\udc00x", "\U0001f600"]}) == '{"a\ufffd": ["\ufffdx", "\U0001f600"]}'
-        )
-        assert app.json.response({"name": "\ud83d\ude00"}).get_data(as_text=True) == '{"name":"\U0001f600"}\n'
-
-
-def test_a_user_stored_with_nul_still_signs_in_and_reads_me(site):
-    with site.app.app_context():
-        db.session.scalars(select(User).where(User.username == "officer-a")).one().display_name = "李\x00安全"
-        db.session.commit()
-    answer = site.client.get("/api/v1/me", headers=site["officer-a"].headers)
-    assert answer.status_code == 200
-    assert answer.get_json()["display_name"] == "李\x00安全"
