@@ -201,7 +201,7 @@ class PushRun:
         spec = self.registry.get(command.type)
         if spec is not None and spec.secret_args:
             # Passwords and the like reach the handler, never the stored command log.
-            record["args"] = {k: ("***" if k in spec.secret_args else v) for k, v in command.args.items()}
+            record["args"] = {k: ("***" if k in spec.secret_args else v) for k, v in record["args"].items()}
         self.records.append(record)
         return outcome_of(_Row(record))
 

@@ -213,3 +213,14 @@ def test_a_query_parameter_with_refused_text_answers_400_invalid(any_site, url, 
     answer = any_site.client.get(url, headers=any_site["bureau"].headers)
     assert (answer.status_code, answer.get_json()["code"]) == (400, "invalid")
     assert answer.get_json()["fields"] == {field: PROBLEM}
+
+
+def test_a_refused_command_with_a_secret_is_logged_scrubbed_and_without_the_secret(site):
+    args = {"kind": "general", "topic": "煤气\x00", "trainer": "李安全", "hours": 4, "qr_secret": "s" * 43}
+    command = site["officer-a"].command("training.schedule", scheduled_at="2026-11-20T08:00:00Z", **args)
+    rejected(push_raw(site["officer-a"], command)["outcomes"][0], "invalid")
+    with site.app.app_context():
+        logged = db.session.execute(
+            select(tables.commands.c.args).where(tables.commands.c.id == command["id"])
+        ).scalar_one()
+    assert (logged["topic"], logged["qr_secret"]) == ("煤气\ufffd", "***")
