@@ -49,8 +49,9 @@ def refuse_unclean_text() -> None:
 
 
 def _json_body() -> Any:
-    """Return the parsed JSON body, or None when unreadable: the view answers that as malformed."""
+    """Return the parsed JSON body, or None when unreadable (the view answers that as malformed)."""
     try:
         return request.get_json(silent=True)
     except RecursionError:
-        return None
+        # The views' own parser (webargs) would fail on it the same way, with a 500.
+        raise ApiError(400, "malformed", fields={"_body": ["nested too deeply"]}) from None

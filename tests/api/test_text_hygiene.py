@@ -224,3 +224,8 @@ def test_a_refused_command_with_a_secret_is_logged_scrubbed_and_without_the_secr
             select(tables.commands.c.args).where(tables.commands.c.id == command["id"])
         ).scalar_one()
     assert (logged["topic"], logged["qr_secret"]) == ("煤气\ufffd", "***")
+
+
+def test_a_body_nested_too_deeply_to_read_is_malformed_not_a_server_error(site):
+    answer = site.client.post("/api/v1/auth/login", data="[" * 100_000, content_type="application/json")
+    assert (answer.status_code, answer.get_json()["code"]) == (400, "malformed")
