@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
 from .api import auth, blobs, deliveries, exports, health, office_channels, push, sync
 from .api.errors import register_error_handlers
+from .api_docs import init_api_docs
 from .blob_setup import init_blobs
 from .cli import register_cli
 from .command_docs import publish_command_schemas
@@ -19,6 +20,7 @@ from .config import ROOT, Config
 from .extensions import api, db, migrate
 from .jwt_setup import init_jwt
 from .notify.cli import register_notify_cli
+from .security_headers import init_security_headers
 from .sync_setup import init_sync
 from .text_boundary import init_text_boundary
 from .web import init_web
@@ -43,7 +45,8 @@ def create_app(config: Config | None = None) -> Flask:
     init_text_boundary(app)
     logging.basicConfig(level=logging.INFO)
     if app.config.get("PROXY_COUNT"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]))
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     init_jwt(app)
@@ -55,6 +58,8 @@ def create_app(config: Config | None = None) -> Flask:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     Compress(app)
+    init_security_headers(app)
+    init_api_docs(app)
     init_web(app)
     register_cli(app)
     register_notify_cli(app)

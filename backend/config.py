@@ -63,16 +63,24 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "/docs"
-        self.OPENAPI_SWAGGER_UI_URL = os.environ.get(
-            "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
-        )
+        # Swagger UI from the pinned flask-swagger-ui package, served by backend/api_docs.py: no CDN.
+        self.OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
         self.JSON_AS_ASCII = False
         # Web Push: keys from the environment, else generated once into instance/vapid.json.
         self.VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
         self.VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY") or None
         self.VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or "mailto:safety@example.invalid"
-        # Only tests turn this on: push endpoints on http://127.0.0.1 or localhost.
-        self.PUSH_ALLOW_INSECURE = os.environ.get("PUSH_ALLOW_INSECURE", "0") in ("1", "true", "yes", "on")
+        # Group-robot hosts besides WeCom's and DingTalk's (e.g. 政务微信), comma-separated.
+        self.OFFICE_WEBHOOK_HOSTS = [
+            host.strip() for host in os.environ.get("OFFICE_WEBHOOK_HOSTS", "").split(",") if host.strip()
+        ]
+        # Test-only: robots and push endpoints on 127.0.0.1/localhost (http too), where the fakes listen.
+        self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = os.environ.get("OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS", "0") in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
 
 
 def engine_options(url: str) -> dict:
@@ -94,4 +102,4 @@ class TestConfig(Config):
         self.BLOB_DIR = str(folder / "blobs")
         self.DEMO_DATA = False
         self.JOBS_IN_PROCESS = False
-        self.PUSH_ALLOW_INSECURE = False  # a test that needs it turns it on for its own app
+        self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = False  # a test that needs it turns it on for its own app

@@ -1,33 +1,18 @@
-"""Sign-in sessions: login throttling, token issue, refresh rotation with reuse detection, logout."""
+"""Sign-in sessions: password check, token issue, refresh rotation with reuse detection, logout."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime
 
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
 from .extensions import db
-from .models import LoginAttempt, LoginSession, RefreshToken, User
+from .login_throttle import forget_old_failures, record_failure
+from .models import LoginSession, RefreshToken, User
 from .models.types import utcnow
 from .passwords import check_password
-
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
-
-
-def is_throttled(username: str, address: str) -> bool:
-    """Tell whether recent failures for this username or address exceed the limits."""
-    since = utcnow() - WINDOW
-    by_name = db.session.scalar(
-        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at > since)
-    )
-    by_address = db.session.scalar(
-        select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at > since)
-    )
-    return by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS
 
 
 def authenticate(username: str, password: str, address: str) -> User | None:
@@ -35,15 +20,10 @@ def authenticate(username: str, password: str, address: str) -> User | None:
     user = db.session.scalar(select(User).where(User.username == username))
     matches = check_password(user.password_hash if user else None, password)
     if user is None or not matches or not user.active:
-        db.session.add(LoginAttempt(username=username[:64], address=address[:64], at=utcnow()))
+        record_failure(username, address)
         db.session.commit()
         return None
     return user
-
-
-def forget_old_attempts() -> None:
-    """Drop failures older than the window (they no longer count)."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at <= utcnow() - WINDOW))
 
 
 def _tokens(user: User, session_id: str) -> dict[str, str]:
@@ -59,25 +39,48 @@ def open_session(user: User) -> dict[str, str]:
     session = LoginSession(id=str(uuid.uuid4()), user_id=user.id)
     db.session.add(session)
     tokens = _tokens(user, session.id)
-    forget_old_attempts()
+    forget_old_failures()
     db.session.commit()
     return tokens
 
 
 def rotate(user: User, claims: dict) -> dict[str, str] | None:
-    """Spend a refresh token for a new pair; a spent one revokes the whole session (theft)."""
-    token = db.session.get(RefreshToken, claims["jti"], with_for_update=True)
-    session = db.session.get(LoginSession, claims["sid"])
-    if token is None or session is None or session.revoked_at is not None:
-        return None
-    if token.spent_at is not None:
-        session.revoked_at, session.revoked_reason = utcnow(), "refresh_reuse"
+    """Spend a refresh token for a new pair, once; spending it again revokes the whole sign-in (theft)."""
+    jti, session_id, now = claims["jti"], claims["sid"], utcnow()
+    # The compare-and-swap: one conditional UPDATE, so of simultaneous refreshes exactly one finds the
+    # token unspent. SQLite's write lock and PostgreSQL's row lock make the others wait, then see it spent.
+    swapped = db.session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.jti == jti,
+            RefreshToken.session_id == session_id,
+            RefreshToken.spent_at.is_(None),
+        )
+        .values(spent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if swapped != 1:
+        if db.session.get(RefreshToken, jti) is not None:
+            _end(session_id, "refresh_reuse", now)
         db.session.commit()
         return None
-    token.spent_at = utcnow()
-    tokens = _tokens(user, session.id)
+    session = db.session.get(LoginSession, session_id)
+    if session is None or session.revoked_at is not None:
+        db.session.rollback()
+        return None
+    tokens = _tokens(user, session_id)
     db.session.commit()
     return tokens
+
+
+def _end(session_id: str, reason: str, now: datetime) -> None:
+    # Conditional, so the first reason and time stay when several requests end the same sign-in.
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == session_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def revoke(session_id: str, reason: str) -> None:

@@ -5,8 +5,24 @@ import { VitePWA } from 'vite-plugin-pwa';
 import Components from 'unplugin-vue-components/vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 
+// Vant's icon font falls back to a woff on a CDN that an isolated network cannot reach and the CSP
+// (font-src 'self' data:) refuses: drop that fallback, the inlined woff2 serves every browser we support.
+const REMOTE_FONT_FALLBACK = /,\s*url\((?:https?:)?\/\/[^)]*\)\s*format\(["']woff["']\)/g;
+
+function dropRemoteFontFallbacks() {
+  return {
+    name: 'drop-remote-font-fallbacks',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.includes('/node_modules/vant/') || !id.endsWith('.css')) return null;
+      return { code: code.replace(REMOTE_FONT_FALLBACK, ''), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
+    dropRemoteFontFallbacks(),
     vue(),
     // Vant components are imported where used (with their CSS), so the phone downloads only what we use.
     Components({ resolvers: [VantResolver()], dts: false }),
@@ -15,6 +31,7 @@ export default defineConfig({
       srcDir: 'src/sw',
       filename: 'sw.js',
       registerType: 'prompt',
+      // src/main.js registers the worker from the bundle: no inline registration script under the CSP.
       injectRegister: false,
       includeAssets: ['icons/*.png'],
       injectManifest: {

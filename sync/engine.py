@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import positions, pull, store, tables
+from . import faults, positions, pull, store, tables
 from .push import OWNED, PushRun
 from .registry import CommandRegistry, CommandSpec, ScopePolicy
 from .types import Actor, Change, SyncError, Text
@@ -50,8 +50,18 @@ class SyncEngine:
         return set(self.scope_policy(session, actor))
 
     def push(self, session: Session, actor: Actor, body: Any, body_bytes: int) -> dict[str, Any]:
-        """Apply a push in one transaction and return the answer once it is committed."""
-        run = PushRun(self.registry, session, actor, lambda: self.scopes_for(session, actor), self.clock())
+        """Apply a push in one transaction and return the answer once it is committed.
+
+        A transient database failure (deadlock, lost connection, busy SQLite) rolls the whole push back and
+        runs it again, a bounded number of times; the last failure propagates for a 503.
+        """
+        now = self.clock()
+        return faults.retrying(lambda: self._push_once(session, actor, body, body_bytes, now))
+
+    def _push_once(
+        self, session: Session, actor: Actor, body: Any, body_bytes: int, now: datetime
+    ) -> dict[str, Any]:
+        run = PushRun(self.registry, session, actor, lambda: self.scopes_for(session, actor), now)
         try:
             answer = run.run(body, body_bytes)
             if run.changes:

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import store, tables, text_hygiene
+from . import faults, store, tables, text_hygiene
 from .registry import CommandRegistry
 from .types import Actor, Change, Command, CommandContext, Rejection, SyncError, Text
 from .wire import parse_push
@@ -40,18 +40,6 @@ def claim_client(session: Session, client_id: str, user_id: str, now: datetime) 
     if row.user_id != user_id:
         raise SyncError(409, "client_owned_by_other_user", OWNED)
     return row.last_seq
-
-
-def stored_outcomes(session: Session, client_id: str, seqs: list[int]) -> dict[int, Any]:
-    """Return the stored command rows for these seqs, by seq."""
-    if not seqs:
-        return {}
-    rows = session.execute(
-        select(tables.commands).where(
-            tables.commands.c.client_id == client_id, tables.commands.c.seq.in_(seqs)
-        )
-    ).all()
-    return {row.seq: row for row in rows}
 
 
 def outcome_of(row: Any, replayed: bool = False) -> dict[str, Any]:
@@ -102,7 +90,7 @@ class PushRun:
         store.begin_writes(self.session)
         last_seq = claim_client(self.session, client_id, self.actor.id, self.now)
         old = [c for c in commands if c.seq <= last_seq]
-        stored = stored_outcomes(self.session, client_id, [c.seq for c in old])
+        stored = store.stored_outcomes(self.session, client_id, [c.seq for c in old])
         for command in old:
             row = stored.get(command.seq)
             if row is None or row.id != command.id:
@@ -133,6 +121,7 @@ class PushRun:
                 )
             expected += 1
         offset_ms = int((self.now - sent_at).total_seconds() * 1000)
+        store.lock_entities(self.session, self._entity_keys(fresh))
         outcomes = [outcome_of(stored[c.seq], replayed=True) for c in old]
         blocked = None
         for command in fresh:
@@ -164,6 +153,10 @@ class PushRun:
             .first()
         )
         return ids[taken] if taken else None
+
+    def _entity_keys(self, fresh: list[Command]) -> list[tuple[str, str]]:
+        specs = [(self.registry.get(command.type), command.entity_id) for command in fresh]
+        return [(spec.entity, entity_id) for spec, entity_id in specs if spec is not None]
 
     def _missing_blobs(self, command: Command) -> list[str]:
         spec = self.registry.get(command.type)
@@ -198,6 +191,9 @@ class PushRun:
                 message=rejection.message.as_dict(),
                 fields=rejection.fields,
             )
+        except Exception as error:
+            # A bug in one handler: its savepoint undid its writes; store it so the outbox moves on.
+            record.update(faults.server_error(self.session, command, error))
         spec = self.registry.get(command.type)
         if spec is not None and spec.secret_args:
             # Passwords and the like reach the handler, never the stored command log.

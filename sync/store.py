@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from . import positions, tables
@@ -23,6 +23,37 @@ def load_entity(session: Session, entity: str, entity_id: str, lock: bool = Fals
     if row is None:
         return None
     return EntityState(row.entity, row.id, row.scope, row.version, row.deleted, row.data)
+
+
+def lock_entities(session: Session, keys: list[tuple[str, str]]) -> None:
+    """Lock the stored entities among these (entity, id) keys at once, in (entity, id) order.
+
+    A push locks each command's entity as it reaches it; two pushes touching the same entities in opposite
+    orders then wait on each other for ever and PostgreSQL kills one (deadlock detected). Taking every
+    lock up front in one order makes the later push wait for the earlier one instead. SQLite needs none:
+    BEGIN IMMEDIATE already lets one writer in at a time.
+    """
+    if not keys or session.connection().dialect.name == "sqlite":
+        return
+    entities = tables.entities.c
+    session.execute(
+        select(entities.entity, entities.id)
+        .where(tuple_(entities.entity, entities.id).in_(sorted(set(keys))))
+        .order_by(entities.entity, entities.id)
+        .with_for_update()
+    ).all()
+
+
+def stored_outcomes(session: Session, client_id: str, seqs: list[int]) -> dict[int, Any]:
+    """Return the stored command rows for these seqs, by seq."""
+    if not seqs:
+        return {}
+    rows = session.execute(
+        select(tables.commands).where(
+            tables.commands.c.client_id == client_id, tables.commands.c.seq.in_(seqs)
+        )
+    ).all()
+    return {row.seq: row for row in rows}
 
 
 def save_change(session: Session, change: Change, current: EntityState | None, now: datetime) -> int:

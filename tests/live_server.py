@@ -45,7 +45,7 @@ def live_server(
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
             "--threads",
             "8",
             "wsgi:app",

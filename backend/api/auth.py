@@ -6,9 +6,13 @@ from flask import request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint
 
+from sync import Text
+
+from ..login_throttle import seconds_to_wait
 from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
-from ..sessions import authenticate, is_throttled, open_session, revoke, rotate
-from .errors import ApiError
+from ..sessions import authenticate, open_session, revoke, rotate
+from .errors import ApiError, error_response
+from .push import forget_devices_of_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
 
@@ -19,12 +23,24 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, to
 def login(body):
     """Sign in with username and password; get access and refresh tokens."""
     address = request.remote_addr or "unknown"
-    if is_throttled(body["username"], address):
-        raise ApiError(429, "too_many_attempts")
+    wait = seconds_to_wait(body["username"], address)
+    if wait is not None:
+        return _throttled(wait)
     user = authenticate(body["username"], body["password"], address)
     if user is None:
         raise ApiError(401, "bad_credentials")
     return {**open_session(user), "user": user.to_public()}
+
+
+def _throttled(seconds: int):
+    """Answer 429 saying how long to wait, in the Retry-After header and the body."""
+    minutes = -(-seconds // 60)
+    message = Text(
+        f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many failed attempts; try again in {minutes} min"
+    )
+    response, status = error_response(429, "too_many_attempts", message, retry_after=seconds)
+    response.headers["Retry-After"] = str(seconds)
+    return response, status
 
 
 @blp.route("/auth/refresh", methods=["POST"])
@@ -43,6 +59,7 @@ def refresh():
 @blp.response(204)
 def logout():
     """End this sign-in: its refresh token stops working."""
+    forget_devices_of_session(get_jwt()["sid"])
     revoke(get_jwt()["sid"], "logout")
 
 

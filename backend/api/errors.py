@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from sync import SyncError
+from sync import SyncError, Text
+from sync.faults import RETRY_AFTER_SECONDS, is_transient
 
 from ..messages import localize
 
@@ -83,6 +85,12 @@ def register_error_handlers(app: Flask) -> None:
             return "Internal Server Error", 500
         return error_response(500, "internal_error")
 
+    @app.errorhandler(SQLAlchemyError)
+    def on_database_error(error: SQLAlchemyError):
+        if not is_transient(error):
+            return on_unexpected(error)
+        return answer_unavailable(error)
+
 
 def _api_methods(path: str) -> list[str]:
     """Return the methods an /api path answers to, ignoring the PWA's catch-all route."""
@@ -96,3 +104,17 @@ def _api_methods(path: str) -> list[str]:
         if not endpoint.startswith("pwa."):
             allowed.append(method)
     return allowed
+
+
+UNAVAILABLE = Text("服务器繁忙，请稍后重试", "The server is busy; try again shortly")
+
+
+def answer_unavailable(error: Exception):
+    """Answer a transient database failure 503 with Retry-After: the client retries, nothing was written."""
+    log.warning("transient database error on %s: %s", request.path, error)
+    if request.path.startswith("/api"):
+        response, _ = error_response(503, "unavailable", UNAVAILABLE)
+    else:
+        response = current_app.make_response(("Service Unavailable", 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, 503

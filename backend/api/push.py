@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 from flask import request
-from flask_jwt_extended import current_user, jwt_required
+from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -84,5 +84,13 @@ def _save(body: dict) -> tuple[PushSubscription, bool]:
     subscription.auth = body["keys"]["auth"]
     subscription.user_agent = (body.get("user_agent") or request.user_agent.string or "")[:300] or None
     subscription.failures = 0
+    subscription.session_id = get_jwt().get("sid")
     db.session.flush()
     return subscription, created
+
+
+def forget_devices_of_session(session_id: str) -> int:
+    """Delete the push subscriptions a sign-in registered (at logout: that device gets no more pushes)."""
+    result = db.session.execute(delete(PushSubscription).where(PushSubscription.session_id == session_id))
+    db.session.commit()
+    return result.rowcount

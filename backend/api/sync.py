@@ -27,6 +27,7 @@ READ_LIMIT = 8 * 1024 * 1024
 @blp.alt_response(401, schema=ErrorBody, description="unauthorized / token_expired")
 @blp.alt_response(409, schema=ErrorBody, description="client_owned_by_other_user, seq_mismatch, seq_gap")
 @blp.alt_response(413, schema=ErrorBody, description="too_large")
+@blp.alt_response(503, schema=ErrorBody, description="unavailable: retry after Retry-After seconds")
 @jwt_required()
 def push():
     """Apply commands in seq order, once each; answer each command's outcome."""

@@ -79,17 +79,30 @@ def assign(ctx: CommandContext) -> Change:
     assignee = db.session.get(User, assignee_id)
     if assignee is None or not assignee.active or assignee.enterprise_id != hazard.enterprise_id:
         raise reject("invalid", ASSIGNEE_INVALID, {"assignee_id": [ASSIGNEE_INVALID.en]})
-    plan = (args.get("plan") or "").strip() or None
+    # An assign without a plan keeps the one recorded before: a re-assignment never erases a plan.
+    plan = (args.get("plan") or "").strip() or hazard.plan
     if hazard.severity == "major" and not plan:
         raise reject("invalid", PLAN_REQUIRED, {"plan": [PLAN_REQUIRED.en]})
+    due_date = args["due_date"].isoformat()
+    changes = _changes(hazard, assignee_id=assignee_id, due_date=due_date, plan=plan)
     hazard.status, hazard.assignee_id, hazard.due_date, hazard.plan = (
         status,
         assignee_id,
         args["due_date"],
         plan,
     )
-    event = _event(ctx, assignee_id=assignee_id, due_date=args["due_date"].isoformat())
+    event = _event(ctx, assignee_id=assignee_id, due_date=due_date, changes=changes)
     return _saved(hazard, ctx, event)
+
+
+def _changes(hazard: Hazard, **new_values: str | None) -> list[dict[str, str | None]]:
+    """List each field whose value this command changes, old and new, for the history."""
+    old_values = hazard.to_data()
+    return [
+        {"field": field, "from": old_values[field], "to": value}
+        for field, value in new_values.items()
+        if old_values[field] != value
+    ]
 
 
 def rectify(ctx: CommandContext) -> Change:

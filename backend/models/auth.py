@@ -35,11 +35,11 @@ class RefreshToken(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A failed sign-in, counted per username and per address over a window."""
+    """A failed sign-in, counted per (username, address) and per address over a window."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_username_address_at", "username", "address", "at"),
         Index("ix_login_attempts_address_at", "address", "at"),
     )
 

@@ -1,4 +1,7 @@
-"""A browser's Web Push subscription: one per device, owned by the person who registered it last."""
+"""A browser's Web Push subscription: one per device, owned by the person who registered it last.
+
+It belongs to the sign-in that registered it (session_id), so signing out of that device forgets it.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ class PushSubscription(db.Model):
     p256dh: Mapped[str] = mapped_column(String(100))
     auth: Mapped[str] = mapped_column(String(50))
     user_agent: Mapped[str | None] = mapped_column(String(300), default=None)
+    # The login session (LoginSession.id) that registered it; None for rows saved before sessions counted.
+    session_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     failures: Mapped[int] = mapped_column(default=0)

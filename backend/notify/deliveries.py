@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..models import Delivery, OfficeChannel, PushSubscription
+from ..models import Delivery, LoginSession, OfficeChannel, PushSubscription
 from ..models.delivery import OPEN_STATUSES
 from ..models.types import utcnow
+from . import summaries
 from .outcomes import DeliveryResult, next_attempt, retry_or_fail
 from .webhooks import send_office_message
 from .webpush import DEFAULT_TTL, encode_payload, push_headers, send_web_push
@@ -35,7 +36,12 @@ def queue_web_push(
     push_headers(urgency, topic)
     now = now or utcnow()
     message = {"payload": payload, "ttl": int(ttl), "urgency": urgency, "topic": topic}
-    subscriptions = session.scalars(select(PushSubscription).where(PushSubscription.user_id == user_id)).all()
+    subscriptions = session.scalars(
+        select(PushSubscription)
+        .outerjoin(LoginSession, LoginSession.id == PushSubscription.session_id)
+        # A device whose sign-in has ended (password reset, stolen refresh token) gets no more pushes.
+        .where(PushSubscription.user_id == user_id, LoginSession.revoked_at.is_(None))
+    ).all()
     return _queue(session, notification_key, [("webpush", s.id) for s in subscriptions], message, now)
 
 
@@ -133,13 +139,13 @@ def _send(session: Session, delivery: Delivery, now: datetime) -> DeliveryResult
     if delivery.channel == "webpush":
         subscription = session.get(PushSubscription, delivery.target)
         if subscription is None:
-            return DeliveryResult("gone", error="subscription removed")
+            return DeliveryResult("gone", error=summaries.SUBSCRIPTION_REMOVED)
         ttl = int(message.get("ttl", DEFAULT_TTL))
         if delivery.attempts > 1:
             # A retry carries only the time the message still has to live.
             ttl -= int((now - delivery.created_at).total_seconds())
             if ttl <= 0:
-                return DeliveryResult("failed", error="expired: TTL passed before the service took it")
+                return DeliveryResult("failed", error=summaries.EXPIRED)
         return send_web_push(
             subscription,
             message["payload"],
@@ -149,7 +155,7 @@ def _send(session: Session, delivery: Delivery, now: datetime) -> DeliveryResult
         )
     channel = session.get(OfficeChannel, delivery.target)
     if channel is None or not channel.active:
-        return DeliveryResult("failed", error="office channel removed or switched off")
+        return DeliveryResult("failed", error=summaries.CHANNEL_OFF)
     return send_office_message(
         channel, message.get("title", ""), message.get("lines", []), message.get("url")
     )

@@ -5,13 +5,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import time
 from urllib.parse import quote_plus
 
 import requests
 
 from ..models import OfficeChannel
+from . import summaries
+from .outbound import robot_url_refusal
 from .outcomes import DeliveryResult, parse_retry_after
+
+log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
 WECOM_MAX_BYTES = 4096
@@ -73,28 +78,37 @@ def office_request(channel: OfficeChannel, title: str, lines, url: str | None) -
 def send_office_message(
     channel: OfficeChannel, title: str, lines=(), url: str | None = None
 ) -> DeliveryResult:
-    """Post one Markdown message to a group robot; both robots answer 200 with an errcode."""
+    """Post one Markdown message to a group robot; both robots answer 200 with an errcode.
+
+    The URL's host is checked against the allow-list again, redirects are not followed, and the log
+    keeps a status code or errcode with a Chinese summary, never the robot's own words.
+    """
+    refusal = robot_url_refusal(channel.url)
+    if refusal is not None:
+        return DeliveryResult("failed", error=refusal)
     target, body = office_request(channel, title, list(lines), url)
     try:
-        response = requests.post(target, json=body, timeout=TIMEOUT_SECONDS)
+        response = requests.post(target, json=body, timeout=TIMEOUT_SECONDS, allow_redirects=False)
     except requests.RequestException as error:
-        return DeliveryResult("retry", error=f"network: {type(error).__name__}: {error}"[:500])
+        log.info("robot %s unreachable: %s: %s", channel.id, type(error).__name__, error)
+        return DeliveryResult("retry", error=summaries.network_error(error, "机器人服务"))
     status = response.status_code
+    if status >= 300:
+        log.info("robot %s answered %s: %s", channel.id, status, response.text[:300])
     if status == 429 or status >= 500:
         wait = parse_retry_after(response.headers.get("Retry-After"))
-        return DeliveryResult("retry", http_status=status, error=f"HTTP {status}", retry_after=wait)
+        summary = summaries.robot_status(status)
+        return DeliveryResult("retry", http_status=status, error=summary, retry_after=wait)
     if status >= 300:
-        return DeliveryResult("failed", http_status=status, error=f"HTTP {status}: {response.text[:400]}")
+        return DeliveryResult("failed", http_status=status, error=summaries.robot_status(status))
     try:
         answer = response.json()
         errcode = int(answer.get("errcode", 0))
     except (ValueError, TypeError, AttributeError):
-        return DeliveryResult(
-            "failed", http_status=status, error=f"not a robot answer: {response.text[:400]}"
-        )
+        log.info("robot %s answered: %s", channel.id, response.text[:300])
+        return DeliveryResult("failed", http_status=status, error=summaries.NOT_A_ROBOT_ANSWER)
     if errcode == 0:
         return DeliveryResult("sent", http_status=status)
-    error = f"errcode {errcode}: {answer.get('errmsg', '')}"[:500]
-    return DeliveryResult(
-        "retry" if errcode in THROTTLED_ERRCODES else "failed", http_status=status, error=error
-    )
+    log.info("robot %s refused: errcode %s %s", channel.id, errcode, str(answer.get("errmsg", ""))[:200])
+    outcome = "retry" if errcode in THROTTLED_ERRCODES else "failed"
+    return DeliveryResult(outcome, http_status=status, error=summaries.robot_errcode(errcode))

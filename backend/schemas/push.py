@@ -2,60 +2,44 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
-from ..notify.vapid import b64url_decode
-
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
-KEY_BYTES = {"p256dh": 65, "auth": 16}
-
-
-def _key_of_length(name: str, text: str) -> None:
-    try:
-        raw = b64url_decode(text)
-    except ValueError as error:
-        raise ValidationError("not base64url") from error
-    if len(raw) != KEY_BYTES[name]:
-        raise ValidationError(f"must decode to {KEY_BYTES[name]} bytes, not {len(raw)}")
-    if name == "p256dh" and raw[0] != 0x04:
-        raise ValidationError("must be an uncompressed P-256 point (starts with 0x04)")
+from ..notify.outbound import push_endpoint_refusal, robot_url_refusal
+from ..notify.webpush import key_refusal
 
 
 class SubscriptionKeys(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    p256dh = fields.String(required=True)
-    auth = fields.String(required=True)
+    p256dh = fields.String(required=True, validate=validate.Length(max=100))
+    auth = fields.String(required=True, validate=validate.Length(max=50))
 
     @validates("p256dh")
     def _p256dh(self, value, **_):
-        _key_of_length("p256dh", value)
+        if problem := key_refusal("p256dh", value):
+            raise ValidationError(problem)
 
     @validates("auth")
     def _auth(self, value, **_):
-        _key_of_length("auth", value)
+        if problem := key_refusal("auth", value):
+            raise ValidationError(problem)
 
 
 class EndpointBody(Schema):
     endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
+
+class NewEndpointBody(EndpointBody):
+    """An endpoint to send to: https on a public address (checked again before every delivery)."""
+
     @validates("endpoint")
     def _endpoint(self, value, **_):
-        parts = urlsplit(value)
-        if not parts.netloc or not parts.hostname:
-            raise ValidationError("not a URL")
-        if parts.scheme == "https":
-            return
-        insecure_ok = current_app.config.get("PUSH_ALLOW_INSECURE") and parts.hostname in LOCAL_HOSTS
-        if parts.scheme != "http" or not insecure_ok:
-            raise ValidationError("push endpoints use https")
+        if problem := push_endpoint_refusal(value):
+            raise ValidationError(problem)
 
 
-class SubscriptionBody(EndpointBody):
+class SubscriptionBody(NewEndpointBody):
     class Meta:
         unknown = EXCLUDE
 
@@ -86,7 +70,8 @@ class OfficeChannelBody(Schema):
 
     @validates("url")
     def _url(self, value, **_):
-        EndpointBody()._endpoint(value)
+        if problem := robot_url_refusal(value):
+            raise ValidationError(problem)
 
 
 class OfficeChannelOut(Schema):

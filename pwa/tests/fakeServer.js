@@ -157,6 +157,10 @@ export function createFakeServer() {
     if (u.pathname === '/api/v1/sync/pull') return pull(a.userId, u.searchParams);
     if (u.pathname.startsWith('/api/v1/blobs/')) return blobs(method, u.pathname.split('/').pop(), init);
     if (u.pathname === '/api/v1/auth/logout') return new Response(null, { status: 204 });
+    if (u.pathname === '/api/v1/push/subscriptions' && method === 'DELETE') {
+      s.forgottenEndpoints = [...(s.forgottenEndpoints ?? []), JSON.parse(init.body).endpoint];
+      return new Response(null, { status: 204 });
+    }
     return err(404, 'not_found');
   };
   s.count = (path, method) => s.calls.filter((c) => c.path === path && (!method || c.method === method)).length;

@@ -12,6 +12,8 @@ from backend.notify.inbox import notify_office
 
 from ..api_client import Device
 from ..notify.fake_push import FakePushService
+from ..notify.fake_robots import FakeRobots, robot_answer
+from ..notify.servers import Answer
 from .test_inbox import DAYTIME, deliver, send, subscribe
 
 URL = "/api/v1/deliveries"
@@ -89,3 +91,32 @@ def test_workers_may_not_read_the_log(client, log, name):
 
 def test_the_log_needs_a_signed_in_person(client, log):
     assert client.get(URL).status_code == 401
+
+
+def test_the_log_shows_a_status_and_a_summary_never_what_the_remote_side_answered(app, client, people):
+    """A push service's (or anything's) answer body could hold what an inside service said: never shown."""
+    secret = "redis_version:7.0.15 password=hunter2"
+    service = FakePushService()
+    robots = FakeRobots()
+    try:
+        browser = subscribe(app, client, Device(client, "worker-a1"), service)
+        browser.answers.append(Answer(400, {"Content-Type": "text/plain"}, secret.encode()))
+        robots.answers.append(robot_answer(93000, secret))
+        send(app, [people["worker-a1"]])
+        with app.app_context():
+            db.session.add(
+                OfficeChannel(
+                    id=str(uuid.uuid4()), enterprise_id=people["A"], kind="wecom", url=robots.url("wecom")
+                )
+            )
+            notify_office(db.session, people["A"], "digest:a", "每日安全摘要", ["一行"], "/", now=DAYTIME)
+            db.session.commit()
+        deliver(app)
+    finally:
+        service.close()
+        robots.close()
+    answer = client.get(URL, headers=Device(client, "officer-a").headers)
+    rows = {row["channel"]: row for row in answer.get_json()}
+    assert rows["webpush"]["last_error"] == "HTTP 400：推送服务拒绝了这条消息（格式或加密不对）"
+    assert rows["wecom"]["last_error"] == "错误码 93000：webhook 地址无效：请在群里重新复制机器人地址"
+    assert "hunter2" not in answer.get_data(as_text=True)

@@ -221,9 +221,13 @@ def test_lockouts_not_released_are_active(app, people):
     assert stored_due(app, people["A"]).data["active_lockouts"] == 1
 
 
-def test_a_command_received_more_than_a_day_after_capture_is_a_late_entry(app, client, people):
+def test_a_command_received_more_than_a_day_after_capture_is_a_late_entry(app, client, people, monkeypatch):
+    # The server receives at noon of TODAY in Shanghai, whatever day the test runs.
+    received = datetime(TODAY.year, TODAY.month, TODAY.day, 4, tzinfo=UTC)
+    with app.app_context():
+        monkeypatch.setattr(sync_engine(), "clock", lambda: received)
     worker = Device(client, "worker-a1")
-    captured = datetime.now(UTC) - timedelta(hours=30)
+    captured = received - timedelta(hours=30)
     late = report(worker, captured_at=captured.isoformat(timespec="milliseconds").replace("+00:00", "Z"))
     report(worker)
     with app.app_context():

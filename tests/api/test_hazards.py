@@ -292,6 +292,49 @@ def test_assigned_hazard_can_be_reassigned(site):
     assert site.hazard(hazard_id)["assignee_id"] == site.people["contractor-a"]
 
 
+@pytest.mark.parametrize("severity", ["general", "major"])
+@pytest.mark.parametrize("without", [{}, {"plan": None}, {"plan": ""}, {"plan": "  "}])
+def test_reassign_without_a_plan_keeps_the_recorded_plan(site, severity, without):
+    hazard_id = site.report(severity=severity)
+    applied(site.assign(hazard_id, plan="排水、围挡、检修管线"))
+    applied(site.assign(hazard_id, assignee="contractor-a", **without))
+    state = site.hazard(hazard_id)
+    assert state["plan"] == "排水、围挡、检修管线"
+    assert state["assignee_id"] == site.people["contractor-a"]
+    assert state["history"][-1]["changes"] == [
+        {"field": "assignee_id", "from": site.people["worker-a2"], "to": site.people["contractor-a"]}
+    ]
+
+
+def test_history_shows_old_and_new_plan_assignee_and_due_date(any_site):
+    site = any_site
+    hazard_id = site.report(severity="major")
+    applied(site.assign(hazard_id, plan="围挡"))
+    applied(site.assign(hazard_id, assignee="contractor-a", due_date="2030-07-15", plan="更换管线"))
+    applied(site.assign(hazard_id, who="principal-a", assignee="contractor-a", due_date="2030-07-15"))
+    first, second, unchanged = (e["changes"] for e in site.hazard(hazard_id)["history"][1:])
+    assert first == [
+        {"field": "assignee_id", "from": None, "to": site.people["worker-a2"]},
+        {"field": "due_date", "from": None, "to": DUE},
+        {"field": "plan", "from": None, "to": "围挡"},
+    ]
+    assert second == [
+        {"field": "assignee_id", "from": site.people["worker-a2"], "to": site.people["contractor-a"]},
+        {"field": "due_date", "from": DUE, "to": "2030-07-15"},
+        {"field": "plan", "from": "围挡", "to": "更换管线"},
+    ]
+    assert unchanged == []
+    assert site.hazard(hazard_id)["plan"] == "更换管线"
+
+
+def test_rejected_reassign_changes_neither_plan_nor_history(site):
+    hazard_id = site.report(severity="major")
+    applied(site.assign(hazard_id, plan="围挡"))
+    before = site.hazard(hazard_id)
+    rejected(site.assign(hazard_id, assignee="officer-b", plan="另一个方案"), "invalid")
+    assert site.hazard(hazard_id) == before
+
+
 @pytest.mark.parametrize("state", ["rectified", "closed", "dismissed"])
 def test_assign_in_a_later_state_is_conflict(site, state):
     if state == "dismissed":

@@ -29,7 +29,7 @@ def push_service():
 
 def subscribe(app, client, device: Device, service: FakePushService):
     """Register a fake browser's subscription for a signed-in person through the API."""
-    app.config["PUSH_ALLOW_INSECURE"] = True
+    app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
     with app.app_context():
         browser = service.subscribe(vapid_keys().public_key)
     answer = client.post(

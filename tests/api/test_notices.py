@@ -24,8 +24,9 @@ NOTICE = {
 
 
 @pytest.fixture
-def robots():
-    """Fake WeCom robots on 127.0.0.1."""
+def robots(app):
+    """Fake WeCom robots on 127.0.0.1, which the test-only setting lets the app reach."""
+    app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
     service = FakeRobots()
     yield service
     service.close()

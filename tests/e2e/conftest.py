@@ -41,6 +41,9 @@ def pytest_collection_modifyitems(items):
 
 
 LIVE: dict = {}
+# The stubbed push subscriptions point at http://127.0.0.1, which only this test-only switch accepts
+# (in the server, and in the CLI commands that deliver).
+LIVE_ENV = {"OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS": "1"}
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +53,7 @@ def base_url(tmp_path_factory):
         pytest.fail("pwa/dist is not built: run `make pwa` (cd pwa && npm ci && npm run build)")
     folder = tmp_path_factory.mktemp("e2e")
     LIVE["folder"] = folder
-    # The stubbed push subscriptions point at http://127.0.0.1, which only this switch accepts.
-    with live_server(folder, extra_env={"PUSH_ALLOW_INSECURE": "1"}) as base:
+    with live_server(folder, extra_env=LIVE_ENV) as base:
         yield base
 
 
@@ -145,8 +147,8 @@ def sign_in_to(page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "demo1234")
     page.click("button[type=submit]")
-    page.wait_for_function("!location.hash.startsWith('#/login')")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => !location.hash.startsWith('#/login')")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 COUNT_ROWS = """async ([table, least]) => {
@@ -213,6 +215,7 @@ def live_flask(*args: str) -> str:
         "DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
         "FLASK_APP": "wsgi",
         "DEMO_DATA": "1",
+        **LIVE_ENV,
     }
     done = subprocess.run(
         [str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True

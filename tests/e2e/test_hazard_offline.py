@@ -32,7 +32,7 @@ def sign_in(page, base: str, username: str) -> None:
 
 def wait_for_service_worker(page) -> None:
     """Wait until the service worker controls the page (the app shell is then precached)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def photo(name: str, colour: tuple[int, int, int]) -> dict:
@@ -152,7 +152,7 @@ def test_phone_screenshot_of_the_hazard_list(base_url, phone, tmp_path):
     page = phone().new_page()
     sign_in(page, base_url, "officer-a")
     page.wait_for_selector(".hazard-card")
-    page.wait_for_function("document.querySelectorAll('.hazard-card img').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('.hazard-card img').length > 0")
     page.wait_for_selector(".van-notify", state="hidden")
     time.sleep(0.5)
     shot = tmp_path / "screenshot-phone.png"

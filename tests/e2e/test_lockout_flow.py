@@ -16,7 +16,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=password]", "demo1234")
     page.click("button[type=submit]")
     page.wait_for_selector("[data-test=home]")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def photo(name: str, colour: tuple[int, int, int]) -> dict:
@@ -104,7 +104,10 @@ def test_lockout_taken_offline_step_by_step_by_two_workers(base_url, phone, api)
     # worker-a1, offline: open, lock both points with photos, zero-energy try-out.
     a1_phone.set_offline(True)
     a1.goto(f"{base_url}/#/lockouts/new?equipment={equipment['id']}")
-    assert name in a1.input_value("input[name=equipment]")
+    # The form fills the equipment's name from IndexedDB after the route changes: wait for it.
+    a1.wait_for_function(
+        "(name) => document.querySelector('input[name=equipment]')?.value.includes(name)", arg=name
+    )
     a1.click("[data-test=work-maintenance]")
     a1.fill("textarea[name=reason]", "更换 2# 轧机主轴承")
     a1.click("[data-test=submit]")

@@ -270,3 +270,21 @@ def test_notice_reaches_the_inbox_and_the_read_receipt_syncs_back(base_url, phon
         lambda: int(bureau_page.get_attribute("[data-test=notice-detail]", "data-read")) >= 1,
         what="receipt on screen",
     )
+
+
+def test_signing_out_stops_pushes_to_this_device(base_url, phone, api):
+    subscription = fake_subscription(base_url)
+    context = push_phone(phone, base_url, subscription)
+    page = context.new_page()
+    sign_in_to(page, base_url, "worker-a2")
+    page.goto(base_url + "/#/settings/notifications")
+    page.click("[data-test=push-device]")
+    page.wait_for_selector("[data-test=push-state][data-on-server=true]", timeout=SYNCED)
+
+    page.goto(base_url + "/#/me")
+    page.click("[data-test=sign-out]")
+    page.click(".van-dialog__confirm")
+    page.wait_for_function("location.hash.startsWith('#/login')", timeout=SYNCED)
+    endpoints = [s["endpoint"] for s in api("worker-a2").call("GET", "/api/v1/push/subscriptions")]
+    assert subscription["endpoint"] not in endpoints
+    assert page.evaluate("localStorage.getItem('fake-push')") is None

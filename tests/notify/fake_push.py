@@ -68,13 +68,13 @@ class Received:
 class FakePushService(LocalServer):
     """Accept POST /push/<token>: VAPID JWT (ES256, aud, exp, sub, k) then decrypt, or a scripted answer."""
 
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, name: str | None = None):
         self.browsers: dict[str, Browser] = {}
         self.received: list[Received] = []
         self.rejected: list[tuple[str, int, str]] = []
         self.requests = 0
         self.delay = delay
-        super().__init__()
+        super().__init__(name)
 
     def subscribe(self, application_server_key: str) -> Browser:
         """Make a browser subscription for the given applicationServerKey, like PushManager.subscribe."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +21,15 @@ class Answer:
 class LocalServer:
     """Serve handle(method, path, query, headers, body) -> Answer on 127.0.0.1 in a thread."""
 
-    def __init__(self):
+    def __init__(self, name: str | None = None):
         owner = self
+        # The host name its URLs use (a fake DNS answers it with 127.0.0.1), else the address itself.
+        self.name = name
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                self.do_POST()
+
             def do_POST(self):  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -48,7 +54,7 @@ class LocalServer:
     @property
     def origin(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self.name or host}:{port}"
 
     def handle(self, path: str, query: str, headers: dict[str, str], body: bytes) -> Answer:
         raise NotImplementedError
@@ -57,3 +63,14 @@ class LocalServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
+
+
+def connections(listener: socket.socket) -> int:
+    """Count (and close) the connections a non-blocking listening socket has received."""
+    count = 0
+    while True:
+        try:
+            listener.accept()[0].close()
+        except BlockingIOError:
+            return count
+        count += 1

@@ -56,7 +56,7 @@ def digest_tick(app, day: date, hour: int = 10):
 def test_the_weekly_bureau_digest_reaches_inbox_push_and_dingtalk_once_a_week(
     app, people, bureau_robot, push_service
 ):
-    app.config["PUSH_ALLOW_INSECURE"] = True
+    app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
     subscribe(app, push_service, people["bureau"])
     with app.app_context():
         add_hazard(people, "major", MONDAY - timedelta(days=3))

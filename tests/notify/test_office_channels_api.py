@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from backend.extensions import db
@@ -66,3 +67,33 @@ def test_a_robot_url_must_be_https_and_the_kind_known(app, client, people):
     other = client.put(URL, json={**WECOM, "kind": "feishu"}, headers=officer.headers)
     assert (other.status_code, list(other.get_json()["fields"])) == (400, ["kind"])
     assert stored(app) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1:5432/",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.1/",
+        "https://[::1]/",
+        "https://localhost:6379/",
+        "https://qyapi.weixin.qq.com.attacker.example/cgi-bin/webhook/send?key=abc",
+        "https://qyapi.weixin.qq.com@10.0.0.1/cgi-bin/webhook/send?key=abc",
+    ],
+)
+def test_a_robot_url_off_the_allow_list_is_refused_in_chinese(app, client, people, url):
+    officer = Device(client, "officer-a")
+    answer = client.put(URL, json={**WECOM, "url": url}, headers=officer.headers)
+    assert (answer.status_code, answer.get_json()["code"]) == (400, "invalid")
+    [problem] = answer.get_json()["fields"]["url"]
+    assert problem.startswith("机器人地址")
+    assert stored(app) == []
+
+
+def test_office_webhook_hosts_lets_a_government_wecom_host_through(app, client, people):
+    officer = Device(client, "officer-a")
+    url = "https://zwwx.example.gov.cn/cgi-bin/webhook/send?key=abc"
+    assert client.put(URL, json={**WECOM, "url": url}, headers=officer.headers).status_code == 400
+    app.config["OFFICE_WEBHOOK_HOSTS"] = ["zwwx.example.gov.cn"]
+    assert client.put(URL, json={**WECOM, "url": url}, headers=officer.headers).status_code == 200
+    assert stored(app) == [(people["A"], "wecom", url, None, True)]

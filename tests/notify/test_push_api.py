@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import base64
+import uuid
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushSubscription
+from backend.notify import push_payload, queue_web_push
+from backend.sessions import end_sessions_of
 
 from ..api_client import Device
+from .fake_push import b64url, point
 
 URL = "/api/v1/push/subscriptions"
+# The push services' names resolve to a public address here, with or without a network.
+pytestmark = pytest.mark.usefixtures("dns")
+P256DH = b64url(point(ec.generate_private_key(ec.SECP256R1())))
 
 
 def key(size: int, first: bytes = b"\x04") -> str:
+    """Return base64url bytes of a size (not a point on the curve, whatever the first byte)."""
     raw = first + bytes(range(1, size)) if size else b""
     return base64.urlsafe_b64encode(raw[:size]).rstrip(b"=").decode()
+
+
+def p256dh() -> str:
+    """Return a real browser key: an uncompressed P-256 point."""
+    return b64url(point(ec.generate_private_key(ec.SECP256R1())))
 
 
 def body(endpoint="https://updates.push.services.mozilla.com/wpush/v2/abc", **changes) -> dict:
     subscription = {
         "endpoint": endpoint,
         "expirationTime": None,
-        "keys": {"p256dh": key(65), "auth": key(16)},
+        "keys": {"p256dh": P256DH, "auth": key(16)},
     }
     subscription.update(changes)
     return subscription
@@ -56,7 +70,7 @@ def test_a_device_is_registered_then_refreshed(push_app, client, people):
     assert first.get_json()["user_agent"] == "Firefox 128 Android"
     assert "keys" not in first.get_json() and "p256dh" not in first.get_json()
     again = client.post(
-        URL, json=body(keys={"p256dh": key(65), "auth": key(16, b"\x09")}), headers=worker.headers
+        URL, json=body(keys={"p256dh": p256dh(), "auth": key(16, b"\x09")}), headers=worker.headers
     )
     assert again.status_code == 200
     assert again.get_json()["id"] == first.get_json()["id"]
@@ -102,11 +116,10 @@ def test_unsubscribing_removes_only_ones_own_device(push_app, client, people):
         ({"endpoint": "http://push.example.com/x"}, "endpoint"),
         ({"endpoint": "not a url"}, "endpoint"),
         ({"endpoint": "https://x/" + "a" * 1100}, "endpoint"),
-        ({"keys": {"p256dh": key(64), "auth": key(16)}}, "keys"),
-        ({"keys": {"p256dh": key(65, b"\x02"), "auth": key(16)}}, "keys"),
-        ({"keys": {"p256dh": key(65), "auth": key(12)}}, "keys"),
-        ({"keys": {"p256dh": key(65), "auth": "not+base64/url"}}, "keys"),
-        ({"keys": {"p256dh": key(65)}}, "keys"),
+        ({"endpoint": "https://user@fcm.googleapis.com/x"}, "endpoint"),
+        ({"endpoint": "https://[::1"}, "endpoint"),
+        ({"endpoint": "https://fcm.googleapis.com:99999/x"}, "endpoint"),
+        ({"keys": {"p256dh": P256DH}}, "keys"),
         ({"keys": None}, "keys"),
     ],
 )
@@ -119,11 +132,106 @@ def test_a_malformed_subscription_is_refused_with_the_field(push_app, client, pe
     assert owners(push_app) == {}
 
 
-def test_local_http_endpoints_are_allowed_only_when_the_config_says_so(app, client, people):
+@pytest.mark.parametrize(
+    ("keys", "refused"),
+    [
+        ({"p256dh": key(65), "auth": key(16)}, "p256dh"),  # 65 bytes, 0x04, but not on the curve
+        ({"p256dh": key(64), "auth": key(16)}, "p256dh"),
+        ({"p256dh": key(65, b"\x02"), "auth": key(16)}, "p256dh"),
+        ({"p256dh": P256DH[:44], "auth": key(16)}, "p256dh"),  # a compressed-size key
+        ({"p256dh": "not+base64/url", "auth": key(16)}, "p256dh"),
+        ({"p256dh": P256DH, "auth": key(12)}, "auth"),
+        ({"p256dh": P256DH, "auth": key(17)}, "auth"),
+        ({"p256dh": P256DH, "auth": "not+base64/url"}, "auth"),
+    ],
+)
+def test_keys_that_no_browser_makes_are_refused_naming_the_key(push_app, client, people, keys, refused):
+    worker = Device(client, "worker-a1")
+    answer = client.post(URL, json=body(keys=keys), headers=worker.headers)
+    assert answer.status_code == 400, answer.get_json()
+    assert answer.get_json()["code"] == "invalid"
+    assert list(answer.get_json()["fields"]["keys"]) == [refused]
+    assert owners(push_app) == {}
+
+
+INSIDE = [
+    "https://127.0.0.1:5432/",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://10.0.0.1/",
+    "https://[::1]/",
+    "https://localhost:6379/",
+    "https://172.16.3.4/",
+    "https://192.168.1.1/",
+    "https://100.64.0.1/",
+    "https://224.0.0.1/",
+    "https://240.0.0.1/",
+    "https://0.0.0.0/",
+    "https://[::]/",
+    "https://[::ffff:127.0.0.1]/",
+    "https://[::ffff:10.0.0.1]/",
+    "https://[fe80::1]/",
+    "https://[fd00::1]/",
+    "https://[ff02::1]/",
+    "https://[2002:7f00:1::]/",
+    "https://[64:ff9b::a00:1]/",
+    "https://intranet.example.com/",
+    "https://127.1/",
+    "https://2130706433/",
+    "https://localhost./",
+    "https://db.localhost/",
+]
+
+
+@pytest.mark.parametrize("endpoint", INSIDE)
+def test_an_endpoint_inside_the_network_is_refused(app, client, people, dns, endpoint):
+    dns["intranet.example.com"] = "10.1.2.3"
+    worker = Device(client, "worker-a1")
+    answer = client.post(URL, json=body(endpoint), headers=worker.headers)
+    assert answer.status_code == 400, answer.get_json()
+    assert (answer.get_json()["code"], list(answer.get_json()["fields"])) == ("invalid", ["endpoint"])
+    assert owners(app) == {}
+
+
+def test_the_test_only_setting_opens_loopback_and_nothing_else(app, client, people):
     worker = Device(client, "worker-a1")
     local = body("http://127.0.0.1:8999/push/x")
     assert client.post(URL, json=local, headers=worker.headers).status_code == 400
-    app.config["PUSH_ALLOW_INSECURE"] = True
+    app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
     assert client.post(URL, json=local, headers=worker.headers).status_code == 201
-    remote = body("http://push.example.com/push/x")
-    assert client.post(URL, json=remote, headers=worker.headers).status_code == 400
+    for endpoint in ("http://push.example.com/push/x", "https://10.0.0.1/x", "https://169.254.169.254/"):
+        assert client.post(URL, json=body(endpoint), headers=worker.headers).status_code == 400
+    assert list(owners(app)) == [local["endpoint"]]
+
+
+def test_signing_out_forgets_that_devices_subscription_only(push_app, client, people):
+    phone, tablet = Device(client, "worker-a1"), Device(client, "worker-a1")
+    client.post(URL, json=body("https://fcm.googleapis.com/phone"), headers=phone.headers)
+    client.post(URL, json=body("https://fcm.googleapis.com/tablet"), headers=tablet.headers)
+    assert client.post("/api/v1/auth/logout", headers=phone.headers).status_code == 204
+    assert owners(push_app) == {"https://fcm.googleapis.com/tablet": people["worker-a1"]}
+    assert client.get(URL, headers=tablet.headers).get_json()[0]["endpoint"].endswith("/tablet")
+
+
+def test_a_shared_phone_belongs_to_the_sign_in_that_registered_it_last(push_app, client, people):
+    first, second = Device(client, "worker-a1"), Device(client, "worker-a2")
+    client.post(URL, json=body(), headers=first.headers)
+    client.post(URL, json=body(), headers=second.headers)
+    assert client.post("/api/v1/auth/logout", headers=first.headers).status_code == 204
+    assert owners(push_app) == {body()["endpoint"]: people["worker-a2"]}
+    assert client.post("/api/v1/auth/logout", headers=second.headers).status_code == 204
+    assert owners(push_app) == {}
+
+
+def test_a_device_whose_sign_in_was_ended_elsewhere_is_not_pushed_to(push_app, client, people):
+    phone = Device(client, "worker-a1")
+    client.post(URL, json=body("https://fcm.googleapis.com/phone"), headers=phone.headers)
+    with push_app.app_context():
+        older = PushSubscription(
+            id=str(uuid.uuid4()), user_id=people["worker-a1"], endpoint="https://fcm.googleapis.com/older"
+        )
+        older.p256dh, older.auth = P256DH, key(16)  # saved before subscriptions knew their sign-in
+        db.session.add(older)
+        end_sessions_of(people["worker-a1"], "password_reset")
+        db.session.commit()
+        queued = queue_web_push(db.session, people["worker-a1"], "n-1", push_payload("标题"))
+        assert [row.target for row in queued] == [older.id]

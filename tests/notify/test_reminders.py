@@ -341,7 +341,7 @@ def store(enterprise_id: str, entity: str, data: dict) -> None:
 
 
 def test_a_reminders_push_arrives_intact_and_a_429_is_retried_once(app, seeded, push_service):
-    app.config["PUSH_ALLOW_INSECURE"] = True
+    app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
     browser, _ = subscribe(app, push_service, seeded["worker-a1"])
     browser.answers.append(Answer(429, {"Retry-After": "2"}))
     with app.app_context():

@@ -28,6 +28,7 @@ LINES = [
     "整改期限：2025-03-01（已逾期 3 天）",
 ]
 TITLE = "重大事故隐患逾期未整改"
+COPY_AGAIN = "请在群里重新复制机器人地址"
 
 
 def channel(enterprise_id, kind, url, secret=None, active=True) -> str:
@@ -92,7 +93,7 @@ def test_a_wrong_dingtalk_secret_is_refused_and_logged_as_failed(app, people, ro
         channel(people["A"], "dingtalk", robots.url("dingtalk"), "SECwrong")
         [result] = post_to_office(db.session, people["A"], "n-1", TITLE, LINES)
         assert (result.status, result.http_status) == ("failed", 200)
-        assert rows()[0].last_error == "errcode 310000: sign not match"
+        assert rows()[0].last_error == "错误码 310000：加签不匹配：请核对钉钉机器人的加签密钥"
     assert robots.messages == []
 
 
@@ -100,7 +101,7 @@ def test_an_unsigned_message_to_a_signed_robot_is_refused(app, people, robots):
     with app.app_context():
         channel(people["A"], "dingtalk", robots.url("dingtalk"))
         [result] = post_to_office(db.session, people["A"], "n-1", TITLE, LINES)
-    assert result.status == "failed" and "310000" in result.error
+    assert result.status == "failed" and result.error.startswith("错误码 310000")
 
 
 def test_a_robot_errcode_is_a_failure_and_throttling_is_retried(app, people, robots):
@@ -110,7 +111,7 @@ def test_a_robot_errcode_is_a_failure_and_throttling_is_retried(app, people, rob
     with app.app_context():
         channel(people["A"], "wecom", robots.url("wecom"))
         [refused] = post_to_office(db.session, people["A"], "n-1", TITLE, LINES)
-        assert (refused.status, refused.error) == ("failed", "errcode 93000: invalid webhook url")
+        assert (refused.status, refused.error) == ("failed", "错误码 93000：webhook 地址无效：" + COPY_AGAIN)
         now = utcnow()
         [throttled] = post_to_office(db.session, people["A"], "n-2", TITLE, LINES)
         assert throttled.status == "retry"

@@ -112,7 +112,8 @@ def test_keys_that_are_not_the_browsers_make_the_service_refuse_the_message(push
         assert (result.status, result.http_status) == ("failed", 400)
         assert push_service.received == []
         assert any(reason.startswith("decryption failed") for reason in push_service.reasons())
-        assert "decryption failed" in delivery_rows()[0].last_error
+        # The log keeps the status and a summary, not the service's words.
+        assert delivery_rows()[0].last_error == "HTTP 400：推送服务拒绝了这条消息（格式或加密不对）"
 
 
 def test_a_vapid_key_other_than_the_subscriptions_is_refused(push_app, people, push_service):
@@ -228,7 +229,7 @@ def test_a_delivery_that_keeps_failing_gives_up_after_the_last_attempt(push_app,
             deliver_due(db.session, when)
         [row] = delivery_rows()
         assert (row.status, row.attempts, row.next_attempt_at) == ("failed", MAX_ATTEMPTS, None)
-        assert "HTTP 500" in row.last_error
+        assert row.last_error == "HTTP 500：推送服务暂时出错，稍后重试"
         assert db.session.get(PushSubscription, row.target).failures == MAX_ATTEMPTS
 
 
@@ -248,7 +249,7 @@ def test_a_service_that_cannot_be_reached_is_retried(push_app, people):
         )
         db.session.commit()
         [result] = push_to_user(db.session, people["worker-a1"], "n-1", REMINDER)
-    assert result.status == "retry" and result.error.startswith("network")
+    assert (result.status, result.error) == ("retry", "网络错误：无法连接推送服务")
 
 
 def test_a_retry_past_its_ttl_is_dropped_not_sent(push_app, people, push_service):
@@ -258,7 +259,7 @@ def test_a_retry_past_its_ttl_is_dropped_not_sent(push_app, people, push_service
     with push_app.app_context():
         push_to_user(db.session, people["worker-a1"], "n-1", REMINDER, ttl=60, now=now)
         [result] = deliver_due(db.session, now + timedelta(seconds=130))
-        assert result.status == "failed" and result.error.startswith("expired")
+        assert result.status == "failed" and result.error.startswith("已过期")
     assert push_service.received == []
 
 
@@ -357,7 +358,7 @@ def test_ticks_running_at_the_same_time_send_a_retry_once(push_app, people, push
 
 @pytest.mark.postgres
 def test_ticks_running_at_the_same_time_send_a_retry_once_on_postgresql(pg_app, push_service):
-    pg_app.config["PUSH_ALLOW_INSECURE"] = True
+    pg_app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
     with pg_app.app_context():
         user_id = seed_people()["worker-a1"]
     _two_ticks_send_once(pg_app, user_id, push_service)

@@ -1209,10 +1209,11 @@ def test_zz_five_failures_for_one_username_get_429_too_many_attempts(base):
     assert login(base, "officer-b").me()["username"] == "officer-b"
 
 
-def test_zz_twenty_failures_from_one_address_get_429_and_other_endpoints_are_not_limited(base):
+def test_zz_200_failures_from_one_address_get_429_and_other_endpoints_are_not_limited(base):
+    # docs/sync.md: a factory behind one NAT must live with at least 100; this server allows 200.
     session = login(base, "officer-a")
     answers = []
-    while failed_logins["count"] < 20:
+    while failed_logins["count"] < 200:
         response = bad_login(base, "nobody-" + uuid.uuid4().hex[:8])
         answers.append(response.status_code)
     assert set(answers) <= {401}, answers

@@ -1,6 +1,12 @@
 // Show a queued hazard command at once, offline: a display-only guess of its effect that the
 // server's version replaces on the next pull. The server owns the rules; nothing here decides one.
 
+const ASSIGN_FIELDS = ['assignee_id', 'due_date', 'plan'];
+
+// What the server's history will list for this assign: each field it changes, old → new.
+const assignChanges = (before, after) =>
+  ASSIGN_FIELDS.filter((f) => (before[f] ?? null) !== (after[f] ?? null)).map((f) => ({ field: f, from: before[f] ?? null, to: after[f] ?? null }));
+
 const effects = {
   'hazard.report': (_, args, cmd, user) => ({
     id: cmd.entity_id,
@@ -28,7 +34,8 @@ const effects = {
     status: 'assigned',
     assignee_id: args.assignee_id,
     due_date: args.due_date,
-    plan: args.plan ?? h.plan,
+    // Like the server: an assign without a plan keeps the one recorded before.
+    plan: args.plan?.trim() ? args.plan : h.plan,
   }),
   'hazard.rectify': (h, args, cmd, user) => ({
     ...h,
@@ -51,6 +58,7 @@ export function applyHazardCommand(hazard, command, user) {
   const next = effect(hazard, command.args ?? {}, command, user);
   const entry = { type: command.type, by: user.id, at: command.captured_at, received_at: null, pending: true };
   if (command.type === 'hazard.dismiss') entry.reason = command.args?.reason;
+  if (command.type === 'hazard.assign') entry.changes = assignChanges(hazard, next);
   return { ...next, history: [...(next.history ?? []), entry] };
 }
 

@@ -107,6 +107,29 @@ export async function disablePush() {
   return { ok: true };
 }
 
+/**
+ * At sign-out: ask the server to forget this device's subscription, then unsubscribe the browser, so the
+ * device gets no more pushes. Best effort, never throws; the server also drops the subscriptions this
+ * sign-in registered when it ends. Uses getRegistration (not `ready`, which waits for ever without one).
+ */
+export async function forgetPushOnThisDevice(g = globalThis) {
+  if (!pushSupported(g)) return;
+  try {
+    const reg = await g.navigator.serviceWorker.getRegistration();
+    const subscription = await reg?.pushManager?.getSubscription();
+    if (!subscription) return;
+    const { endpoint } = subscriptionBody(subscription);
+    await apiFetch(`${API}/subscriptions`, {
+      method: 'DELETE',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ endpoint }),
+    }).catch(() => {});
+    await subscription.unsubscribe();
+  } catch {
+    // No service worker, or the browser refuses: pushes to it end when the server forgets the sign-in.
+  }
+}
+
 /** Is this device's subscription among the ones the server holds for me? null when it cannot be asked. */
 export async function serverKnows(endpoint) {
   if (!endpoint) return false;

@@ -1,13 +1,16 @@
 // Same-origin API calls with the access token, one guarded token refresh on 401 token_expired,
 // and errors as values ({status, code, message}) the caller can act on.
 import { loadSession, storeRotatedTokens, markReauthRequired } from '../db/session.js';
+import { parseRetryAfter } from './serverBusy.js';
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  /** `headers` (the Response's) give `retryAfter` in seconds when the server sent Retry-After. */
+  constructor(status, body, headers = null) {
     super(body?.message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.code ?? null;
     this.body = body ?? {};
+    this.retryAfter = parseRetryAfter(headers?.get?.('Retry-After'));
   }
 }
 
@@ -66,7 +69,7 @@ async function doRefresh(staleRefreshToken) {
       throw new AuthRequiredError();
     }
     const body = await readJson(res);
-    if (!res.ok) throw new ApiError(res.status, body);
+    if (!res.ok) throw new ApiError(res.status, body, res.headers);
     await storeRotatedTokens(body.access_token, body.refresh_token);
   };
   const locks = globalThis.navigator?.locks;
@@ -103,7 +106,7 @@ export async function apiFetch(path, init = {}, { retried = false } = {}) {
 export async function apiJson(path, init = {}) {
   const res = await apiFetch(path, init);
   const body = await readJson(res);
-  if (!res.ok) throw new ApiError(res.status, body);
+  if (!res.ok) throw new ApiError(res.status, body, res.headers);
   return body;
 }
 

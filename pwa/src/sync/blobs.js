@@ -28,13 +28,13 @@ export async function uploadBlob(sha, { force = false } = {}) {
     await db.blobs.update(sha, { uploaded: 1 });
     return 'present';
   }
-  if (head.status !== 404) throw new ApiError(head.status, null);
+  if (head.status !== 404) throw new ApiError(head.status, null, head.headers);
   const put = await apiFetch(url, {
     method: 'PUT',
     headers: { 'Content-Type': row.blob.type || 'image/jpeg' },
     body: row.blob,
   });
-  if (put.status !== 200 && put.status !== 201) throw new ApiError(put.status, await readJson(put));
+  if (put.status !== 200 && put.status !== 201) throw new ApiError(put.status, await readJson(put), put.headers);
   await db.blobs.update(sha, { uploaded: 1 });
   return 'uploaded';
 }

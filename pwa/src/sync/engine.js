@@ -1,5 +1,5 @@
 // The sync loop: one run at a time (push, then pull), triggered on start, online, becoming visible,
-// after each queued command and every 60 s while visible.
+// after each queued command and every 60 s while visible; a busy server's Retry-After holds it back.
 import { getMeta, setMeta } from '../db/database.js';
 import { loadSession } from '../db/session.js';
 import { nowIso } from '../lib/uuidv7.js';
@@ -8,6 +8,7 @@ import { ensureClient } from './clientIdentity.js';
 import { onCommandQueued } from './outbox.js';
 import { pullChanges } from './pull.js';
 import { pushOutbox } from './push.js';
+import { busyWaitSeconds, cancelServerBusyTimer, endServerBusyWait, maySyncNow, serverBusyUntil, startServerBusyWait } from './serverBusy.js';
 import { setSyncStatus } from './status.js';
 
 export const SYNC_INTERVAL_MS = 60_000;
@@ -29,28 +30,43 @@ export async function syncOnce() {
     await pullChanges(user, client.client_id);
     const at = nowIso();
     await setMeta('last_synced_at', at);
-    setSyncStatus({ running: false, error: null, offline: false, authRequired: false, lastSyncedAt: at });
+    endServerBusyWait();
+    setSyncStatus({ running: false, error: null, offline: false, authRequired: false, retryAt: null, lastSyncedAt: at });
     return true;
   } catch (err) {
-    if (err instanceof OfflineError) setSyncStatus({ running: false, offline: true });
-    else if (err instanceof AuthRequiredError) setSyncStatus({ running: false, authRequired: true });
-    else setSyncStatus({ running: false, error: err?.message || String(err), offline: false });
+    const wait = busyWaitSeconds(err);
+    if (wait !== null) {
+      // Busy: nothing was written; the outbox stays pending and is sent again when the wait is over.
+      setSyncStatus({ running: false, error: null, offline: false, retryAt: startServerBusyWait(wait, requestSync) });
+      return false;
+    }
+    // A manual try during a wait that failed otherwise leaves the wait in force.
+    const retryAt = serverBusyUntil();
+    if (err instanceof OfflineError) setSyncStatus({ running: false, offline: true, retryAt });
+    else if (err instanceof AuthRequiredError) setSyncStatus({ running: false, authRequired: true, retryAt });
+    else setSyncStatus({ running: false, error: err?.message || String(err), offline: false, retryAt });
     return false;
   }
 }
 
-/** Ask for a sync; concurrent requests share the running one and cause one more pass after it. */
-export function requestSync() {
+/**
+ * Ask for a sync; concurrent requests share the running one and cause one more pass after it.
+ * While the server asked to wait, automatic requests do nothing. `manual` (the person's "立即同步") may
+ * try once per busy spell: one request adds no real load and shows at once whether the trouble is over;
+ * if it is answered busy again, the new wait holds until its end so repeated taps cannot hammer.
+ */
+export function requestSync({ manual = false } = {}) {
   if (running) {
     again = true;
     return running;
   }
+  if (!maySyncNow({ manual })) return Promise.resolve(false);
   running = (async () => {
     let ok;
     do {
       again = false;
       ok = await syncOnce();
-    } while (again);
+    } while (again && maySyncNow());
     return ok;
   })().finally(() => {
     running = null;
@@ -73,6 +89,7 @@ export function startAutoSync() {
   requestSync();
   return () => {
     clearInterval(timer);
+    cancelServerBusyTimer();
     offQueued();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);

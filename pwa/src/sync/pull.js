@@ -70,7 +70,7 @@ export async function pullChanges(user, clientId) {
       clientId = (await rotateClient(user.id)).client_id;
       continue;
     }
-    if (!res.ok) throw new ApiError(res.status, body);
+    if (!res.ok) throw new ApiError(res.status, body, res.headers);
     await applyChanges(body.changes ?? [], body.cursor ?? cursor);
     await adoptServerLastSeq(user.id, clientId, body.last_seq);
     pages++;

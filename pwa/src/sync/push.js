@@ -65,7 +65,7 @@ export async function pushOutbox(user) {
       batchSize = Math.ceil(batch.length / 2);
       continue;
     }
-    if (!res.ok) throw new ApiError(res.status, body);
+    if (!res.ok) throw new ApiError(res.status, body, res.headers);
     const recorded = await recordOutcomes(batch, body.outcomes);
     if (body.blocked) {
       const { seq, missing = [] } = body.blocked;

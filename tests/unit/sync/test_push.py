@@ -380,21 +380,22 @@ def test_captured_at_is_stored_beside_received_at_and_the_clock_offset(sessions)
     assert row.clock_offset_ms == 90_000
 
 
-def test_a_crashing_handler_commits_nothing_and_the_retry_applies_once(alice, sessions):
+def test_a_crashing_handler_is_stored_as_server_error_and_the_rest_of_the_push_applies(alice, sessions):
     note = new_id()
     create = alice.command("note.create", note, text="a")
     crash = alice.command("note.explode", note)
-    with pytest.raises(RuntimeError):
-        alice.push(create, crash)
-    assert count(sessions, tables.commands) == 0
-    assert count(sessions, tables.entities) == 0
-    assert count(sessions, tables.clients) == 0
-    alice.seq = 1
-    answer = alice.push(create, alice.command("note.edit", note, text="b"))
-    assert [o["version"] for o in answer["outcomes"]] == [1, 2]
-    assert alice.push(create)["outcomes"][0]["replayed"] is True
+    edit = alice.command("note.edit", note, text="b")
+    answer = alice.push(create, crash, edit)
+    assert answer["last_seq"] == 3
+    applied, failed, edited = answer["outcomes"]
+    assert (applied["version"], edited["version"]) == (1, 2)
+    assert (failed["status"], failed["code"]) == ("rejected", "server_error")
+    assert "错误编号" in failed["message"]["zh-CN"]
+    assert count(sessions, tables.commands) == 3
+    again = alice.push(create, crash, edit)["outcomes"]
+    assert again[1] == {**failed, "replayed": True}
     changes, _ = alice.pull_all()
-    assert [(c["id"], c["version"]) for c in changes] == [(note, 2)]
+    assert [(c["id"], c["version"], c["data"]["text"]) for c in changes] == [(note, 2, "b")]
 
 
 def test_a_change_undone_by_a_rejection_is_not_delivered_again(sessions):
