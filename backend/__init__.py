@@ -22,6 +22,7 @@ from .jwt_setup import init_jwt
 from .notify.cli import register_notify_cli
 from .security_headers import init_security_headers
 from .sync_setup import init_sync
+from .text_boundary import init_text_boundary
 from .web import init_web
 
 API_BLUEPRINTS = (
@@ -41,7 +42,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
     app.config.from_object(config)
-    app.json.ensure_ascii = False
+    init_text_boundary(app)
     logging.basicConfig(level=logging.INFO)
     if app.config.get("PROXY_COUNT"):
         hops = int(app.config["PROXY_COUNT"])

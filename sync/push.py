@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import faults, store, tables
+from . import faults, store, tables, text_hygiene
 from .registry import CommandRegistry
 from .types import Actor, Change, Command, CommandContext, Rejection, SyncError, Text
 from .wire import parse_push
@@ -174,7 +174,8 @@ class PushRun:
             "user_id": self.actor.id,
             "type": command.type,
             "entity_id": command.entity_id,
-            "args": command.args,
+            # A command rejected for refused text is logged with U+FFFD in place of that text.
+            "args": text_hygiene.scrubbed(command.args),
             "captured_at": command.captured_at,
             "received_at": self.now,
             "clock_offset_ms": offset_ms,
@@ -196,7 +197,7 @@ class PushRun:
         spec = self.registry.get(command.type)
         if spec is not None and spec.secret_args:
             # Passwords and the like reach the handler, never the stored command log.
-            record["args"] = {k: ("***" if k in spec.secret_args else v) for k, v in command.args.items()}
+            record["args"] = {k: ("***" if k in spec.secret_args else v) for k, v in record["args"].items()}
         self.records.append(record)
         return outcome_of(_Row(record))
 
@@ -220,6 +221,7 @@ class PushRun:
         spec = self.registry.get(command.type)
         if spec is None:
             raise Rejection("unknown_type", UNKNOWN)
+        text_hygiene.check_args(command.args)
         current = store.load_entity(self.session, spec.entity, command.entity_id, lock=True)
         if current is not None and current.scope not in self.scopes and self.changes:
             # An earlier command of this push may have widened what the sender sees (a new enterprise).

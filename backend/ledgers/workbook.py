@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sync.text_hygiene import scrubbed
+
 from ..models import Enterprise
 from .cells import DATE_FORMAT, TIME_FORMAT, People, local_time
 
@@ -33,7 +35,8 @@ def build(
     sheet = book.active
     sheet.title = ledger.TITLE
     columns = (ENTERPRISE_COLUMN, *ledger.COLUMNS)
-    sheet.cell(TITLE_ROW, 1, title_of(ledger, enterprises, whole_county)).font = Font(bold=True, size=14)
+    title = scrubbed(title_of(ledger, enterprises, whole_county))
+    sheet.cell(TITLE_ROW, 1, title).font = Font(bold=True, size=14)
     sheet.cell(INFO_ROW, 1, f"导出时间：{local_time(exported_at):%Y-%m-%d %H:%M}（北京时间）")
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(columns))
     sheet.merge_cells(start_row=INFO_ROW, start_column=1, end_row=INFO_ROW, end_column=len(columns))
@@ -45,7 +48,8 @@ def build(
     people = People(session)
     for enterprise in enterprises:
         for values in ledger.rows(session, enterprise, people):
-            sheet.append([enterprise.name, *values])
+            # Text stored before the boundary refused control characters is one openpyxl refuses too.
+            sheet.append(scrubbed([enterprise.name, *values]))
     _format_days_and_times(sheet)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(sheet.max_row, HEADER_ROW)}"
