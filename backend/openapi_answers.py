@@ -15,8 +15,9 @@ class Answer:
 
 RETRY_AFTER = {"Retry-After": "seconds to wait before trying again"}
 
-# Any /api request: a request line past the limit (errors.py).
+# Any /api request: refused text (text_boundary.py), a request line past the limit (errors.py).
 EVERY_OPERATION = {
+    400: Answer("invalid: refused text (NUL, control characters, lone surrogates) in a parameter"),
     414: Answer("uri_too_long: the request target is longer than max_length characters"),
 }
 
