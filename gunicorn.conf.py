@@ -1,8 +1,11 @@
 """gunicorn settings for `make run`: start the in-process periodic jobs in each worker (embedded default)."""
 
-# No request-line limit here: the app answers a JSON 414 (uri_too_long) past 8 KiB on /api paths,
-# where gunicorn's own limit (at most 8190) would answer an HTML page. Headers keep gunicorn's limits.
-limit_request_line = 0
+from backend import gunicorn_errors
+
+# gunicorn's own refusals (a request line past its limit, headers too large) answer JSON like the app;
+# the app answers 414 itself for targets between MAX_TARGET_LENGTH and this limit.
+gunicorn_errors.install()
+limit_request_line = gunicorn_errors.LIMIT_REQUEST_LINE
 
 
 def post_worker_init(worker):

@@ -21,6 +21,8 @@ MESSAGES: dict[str, Text] = {
     "unsupported_media": Text("不支持的文件类型", "Unsupported media type"),
     "hash_mismatch": Text("文件校验值不符", "The bytes do not match the hash"),
     "offset_mismatch": Text("上传位置不符", "The chunk does not start at the stored offset"),
+    "uri_too_long": Text("请求地址过长", "The request target is too long"),
+    "unavailable": Text("服务器繁忙，请稍后再试", "The server is busy; try again later"),
 }
 
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from sync import SyncError, Text
 from sync.faults import RETRY_AFTER_SECONDS, is_transient
 
+from .. import gunicorn_errors
 from ..messages import localize
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,9 @@ HTTP_CODES = {
 
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-# Longest request target (path and query) an /api call may have; gunicorn passes longer ones on
-# (limit_request_line = 0) so that they get this JSON 414, not its own HTML page.
-MAX_TARGET_LENGTH = 8 * 1024
+# Longest request target (path and query) an /api call may have; gunicorn refuses request lines past
+# its own limit just above this with the same JSON 414 (backend/gunicorn_errors.py).
+MAX_TARGET_LENGTH = gunicorn_errors.MAX_TARGET_LENGTH
 
 
 class ApiError(Exception):

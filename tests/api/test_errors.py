@@ -162,3 +162,11 @@ def test_real_pwa_build_serves_its_index(app, client):
     status, _, data = fetch(client, "/some/app/route")
     assert status == 200
     assert data == (dist / "index.html").read_bytes()
+
+
+def test_every_code_the_error_handlers_answer_has_a_chinese_message():
+    from backend.api.errors import HTTP_CODES
+    from backend.messages import MESSAGES
+
+    codes = {*HTTP_CODES.values(), "internal_error", "unavailable"}
+    assert codes <= set(MESSAGES)

@@ -71,12 +71,23 @@ def test_a_chunked_push_over_the_limit_is_413_on_the_test_client(client, people)
     assert answer.get_json()["max_bytes"] == 2 * 1024 * 1024
 
 
-@pytest.mark.parametrize("length", [9_000, 100_000])
-def test_gunicorn_passes_long_request_lines_to_the_app_which_answers_json_414(base, length):
+@pytest.mark.parametrize("length", [MAX_TARGET_LENGTH + 50, 9_000, 100_000])
+def test_long_request_lines_get_a_json_414_from_the_app_or_from_gunicorn(base, length):
+    # Past MAX_TARGET_LENGTH the app answers; past gunicorn's request-line limit gunicorn does, in JSON too.
     answer = requests.get(f"{base}/api/v1/sync/pull", params={"cursor": "x" * length}, timeout=30)
     assert answer.status_code == 414
     assert answer.headers["Content-Type"].startswith("application/json")
     assert answer.json()["code"] == "uri_too_long"
+    assert answer.json()["max_length"] == MAX_TARGET_LENGTH
+    assert answer.json()["message"].startswith("请求地址过长")
+
+
+def test_too_large_headers_get_json_431_from_gunicorn(base):
+    headers = {f"X-Filler-{n}": "x" * 100 for n in range(120)}  # more than gunicorn's 100 header fields
+    answer = requests.get(f"{base}/api/v1/health", headers=headers, timeout=30)
+    assert answer.status_code == 431
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.json()["code"] == "headers_too_large"
 
 
 def test_gunicorn_answers_an_over_limit_chunked_push_with_413(base):
