@@ -106,24 +106,31 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def flatten_fields(messages) -> dict[str, list[str]]:
-    """Turn webargs' messages by location into `{"keys": ["auth: ..."]}`: top-level field → strings."""
+    """Turn webargs' messages by location into `{"keys.auth": ["..."]}`: dotted field path → strings."""
     flat: dict[str, list[str]] = {}
     for found in messages.values():
         if not isinstance(found, dict):  # a body webargs could not parse at all
             flat.setdefault("_body", []).extend(_texts(found))
             continue
         for name, value in found.items():
-            flat.setdefault(str(name), []).extend(_texts(value))
+            _flatten_into(flat, str(name), value)
     return flat
 
 
-def _texts(value, prefix: str = "") -> list[str]:
-    """Return a message tree as strings, nested field names put in front ("auth: required")."""
+def _flatten_into(flat: dict[str, list[str]], path: str, value) -> None:
+    """Put a message tree's strings under their dotted paths, as the push's `fields` name them."""
     if isinstance(value, dict):
-        return [t for key, inner in value.items() for t in _texts(inner, f"{prefix}{key}: ")]
+        for key, inner in value.items():
+            _flatten_into(flat, f"{path}.{key}", inner)
+    else:
+        flat.setdefault(path, []).extend(_texts(value))
+
+
+def _texts(value) -> list[str]:
+    """Return the strings of a message list (nested lists folded)."""
     if isinstance(value, list | tuple):
-        return [t for item in value for t in _texts(item, prefix)]
-    return [f"{prefix}{value}"]
+        return [t for item in value for t in _texts(item)]
+    return [str(value)]
 
 
 def _api_methods(path: str) -> list[str]:

@@ -119,7 +119,7 @@ def test_unsubscribing_removes_only_ones_own_device(push_app, client, people):
         ({"endpoint": "https://user@fcm.googleapis.com/x"}, "endpoint"),
         ({"endpoint": "https://[::1"}, "endpoint"),
         ({"endpoint": "https://fcm.googleapis.com:99999/x"}, "endpoint"),
-        ({"keys": {"p256dh": P256DH}}, "keys"),
+        ({"keys": {"p256dh": P256DH}}, "keys.auth"),
         ({"keys": None}, "keys"),
     ],
 )
@@ -150,7 +150,7 @@ def test_keys_that_no_browser_makes_are_refused_naming_the_key(push_app, client,
     answer = client.post(URL, json=body(keys=keys), headers=worker.headers)
     assert answer.status_code == 400, answer.get_json()
     assert answer.get_json()["code"] == "invalid"
-    assert list(answer.get_json()["fields"]["keys"]) == [refused]
+    assert list(answer.get_json()["fields"]) == [f"keys.{refused}"]
     assert owners(push_app) == {}
 
 
