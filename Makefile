@@ -6,7 +6,7 @@ STAMPS := .make-stamps
 PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.js -type f 2>/dev/null)
 export FLASK_APP := wsgi
 
-.PHONY: help run test test-py test-pwa e2e lint bench migrate seed install pwa clean
+.PHONY: help run test test-py test-shifted test-pwa e2e lint bench migrate seed install pwa clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -43,6 +43,11 @@ test: install pwa lint test-pwa test-py ## Run every test (lint, PWA unit, Pytho
 
 test-py: $(STAMPS)/venv
 	$(PY) -m pytest -q
+
+# A year ahead by default; SHIFT=$$(( $$(date -d '15:50 UTC' +%s) - $$(date +%s) )) starts at 23:50 in Shanghai.
+SHIFT ?= 31536000
+test-shifted: install pwa ## Run the Python tests (e2e too) with every clock moved SHIFT seconds ahead
+	PYTHONPATH=tests/timeshift TEST_CLOCK_SHIFT_SECONDS=$(SHIFT) $(PY) -m pytest -q
 
 test-pwa: $(STAMPS)/npm
 	cd pwa && npm test

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import urllib.request
 import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,12 @@ def browser():
         chromium.close()
 
 
+def follow_test_clock(context) -> None:
+    """Under a shifted test clock (tests/timeshift), start the browser's clock at the same shifted now."""
+    if os.environ.get("TEST_CLOCK_SHIFT_SECONDS"):
+        context.clock.install(time=datetime.now(UTC))
+
+
 @pytest.fixture
 def phone(browser):
     """Make phone-sized browser contexts (each one a separate phone); closes them afterwards."""
@@ -80,6 +88,7 @@ def phone(browser):
     def make():
         context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
         context.set_default_timeout(20_000)
+        follow_test_clock(context)
         contexts.append(context)
         return context
 

@@ -6,13 +6,14 @@ import os
 import shutil
 import time
 
-from .conftest import ROOT
+from .conftest import ROOT, follow_test_clock
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
 
 
 def test_bureau_overview_drills_down_and_exports_only_online(base_url, browser, tmp_path):
     context = browser.new_context(**DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
+    follow_test_clock(context)
     context.set_default_timeout(20_000)
     try:
         page = context.new_page()

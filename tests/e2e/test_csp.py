@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PHONE, make_png, sign_in_to
+from .conftest import PHONE, follow_test_clock, make_png, sign_in_to
 
 # Installed before any page script: every CSP violation the browser reports lands in window.__csp.
 RECORD_VIOLATIONS = """
@@ -29,6 +29,7 @@ VANT_ICONS_LOADED = "() => [...document.fonts].some(f => f.family === 'vant-icon
 def watched(browser, base_url):
     """A phone context that records CSP violations, CSP console errors and every request off 127.0.0.1."""
     context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    follow_test_clock(context)
     context.set_default_timeout(20_000)
     context.add_init_script(RECORD_VIOLATIONS)
     seen = {"outside": [], "console": []}
