@@ -47,7 +47,8 @@ test-py: $(STAMPS)/venv
 # A year ahead by default; SHIFT=$$(( $$(date -d '15:50 UTC' +%s) - $$(date +%s) )) starts at 23:50 in Shanghai.
 SHIFT ?= 31536000
 test-shifted: install pwa ## Run the Python tests (e2e too) with every clock moved SHIFT seconds ahead
-	PYTHONPATH=tests/timeshift TEST_CLOCK_SHIFT_SECONDS=$(SHIFT) $(PY) -m pytest -q -p no:time_machine
+	PYTHONPATH=tests/timeshift TEST_CLOCK_SHIFT_SECONDS=$(SHIFT) $(PY) -m pytest -q -p no:time_machine \
+	  -W "ignore:Module already imported:pytest.PytestAssertRewriteWarning"
 
 test-pwa: $(STAMPS)/npm
 	cd pwa && npm test
