@@ -45,20 +45,21 @@ ROBOT_ERRCODES = {
 
 def push_status(status: int) -> str:
     """Summarise a push service's HTTP answer."""
-    if status in PUSH_STATUS:
-        return f"HTTP {status}：{PUSH_STATUS[status]}"
-    if status >= 500:
-        return f"HTTP {status}：推送服务暂时出错，稍后重试"
-    return f"HTTP {status}：推送服务拒绝了这条消息"
+    return _http_status(status, PUSH_STATUS, "推送服务")
 
 
 def robot_status(status: int) -> str:
     """Summarise a robot's HTTP answer other than 200."""
-    if status in ROBOT_STATUS:
-        return f"HTTP {status}：{ROBOT_STATUS[status]}"
+    return _http_status(status, ROBOT_STATUS, "机器人服务")
+
+
+def _http_status(status: int, known: dict[int, str], service: str) -> str:
+    """Name a known status's meaning, else say whether the service failed or refused."""
+    if status in known:
+        return f"HTTP {status}：{known[status]}"
     if status >= 500:
-        return f"HTTP {status}：机器人服务暂时出错，稍后重试"
-    return f"HTTP {status}：机器人服务拒绝了这条消息"
+        return f"HTTP {status}：{service}暂时出错，稍后重试"
+    return f"HTTP {status}：{service}拒绝了这条消息"
 
 
 def robot_errcode(errcode: int) -> str:
