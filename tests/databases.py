@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -52,3 +53,10 @@ def postgres_schema():
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def postgres_schema_url():
+    """Yield one URL that carries a fresh schema in its options, for servers started in another process."""
+    with postgres_schema() as (url, connect_args):
+        yield f"{url}{'&' if '?' in url else '?'}options={quote(connect_args['options'])}"

@@ -6,11 +6,10 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 
 import pytest
 
-from ..databases import postgres_schema
+from ..databases import postgres_schema_url
 from ..live_server import live_server
 
 SIMULTANEOUS = 20
@@ -77,7 +76,6 @@ def test_simultaneous_refreshes_on_sqlite_let_exactly_one_win(tmp_path):
 
 @pytest.mark.postgres
 def test_simultaneous_refreshes_on_postgresql_let_exactly_one_win(tmp_path):
-    with postgres_schema() as (url, connect_args):
-        database_url = f"{url}{'&' if '?' in url else '?'}options={quote(connect_args['options'])}"
+    with postgres_schema_url() as database_url:
         with live_server(tmp_path, database_url=database_url) as base:
             assert_exactly_one_refresh_wins_and_reuse_ends_the_login(base)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-from tests.databases import postgres_schema
+from tests.databases import postgres_schema_url
 
 from .proxy import FaultPlan, FaultProxy
 from .server import KillableServer
@@ -32,14 +31,13 @@ class World:
 def world(tmp_path_factory):
     """One server for the package (its start is the slow part); the fault run comes last and kills it."""
     tmp_path = tmp_path_factory.mktemp("fault")
-    with postgres_schema() as (url, connect_args):
-        joined = f"{url}{'&' if '?' in url else '?'}options={quote(connect_args['options'])}"
+    with postgres_schema_url() as joined:
         server = KillableServer(tmp_path, joined, workers=2)
         server.prepare()
         server.start()
         proxy = FaultProxy(server.port, FaultPlan(SEED))
         proxy.start()
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(joined)
         try:
             yield World(server, proxy, engine, tmp_path)
         finally:

@@ -7,11 +7,10 @@ Before pushes locked their entities in one deterministic order, one push of each
 from __future__ import annotations
 
 import threading
-from urllib.parse import quote
 
 import pytest
 
-from tests.databases import postgres_schema
+from tests.databases import postgres_schema_url
 from tests.live_server import live_server
 from tests.protocol.client import Device, Session
 from tests.protocol.test_conformance import PASSWORD, report_args
@@ -25,9 +24,7 @@ WAIT = 30  # seconds a trial's pushes may take before the test fails instead of 
 
 @pytest.fixture(scope="module")
 def pg_base(tmp_path_factory):
-    with postgres_schema() as (url, connect_args):
-        options = connect_args["options"]
-        joined = f"{url}{'&' if '?' in url else '?'}options={quote(options)}"
+    with postgres_schema_url() as joined:
         with live_server(tmp_path_factory.mktemp("deadlock-pg"), database_url=joined, workers=2) as base:
             yield base
 
