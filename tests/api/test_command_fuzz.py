@@ -21,7 +21,7 @@ from sync.text_hygiene import is_clean
 from ..api_client import now_text
 from ..people import seed_people
 from .command_scenarios import REJECTED_BASE, SCENARIOS
-from .test_hazards import Site
+from .hazard_site import Site
 
 ARGS_SCHEMAS = {command_type: schema for module in MODULES for command_type, schema in module.ARGS.items()}
 EVERY_ROLE = ("worker-a1", "officer-a", "principal-a", "bureau")

@@ -13,7 +13,7 @@ from backend.models import User
 from sync import tables
 
 from ..people import seed_people
-from .test_hazards import Site, applied, rejected
+from .hazard_site import Site, applied, rejected
 
 DRILL_FIELDS = {
     "id",

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from ..people import seed_people
-from .test_hazards import applied, rejected
+from .hazard_site import applied, rejected
 from .test_lockouts import LockoutSite
 
 EQUIPMENT_FIELDS = {"id", "enterprise_id", "name", "code", "location", "points", "active", "history"}

@@ -11,7 +11,7 @@ from backend.extensions import db
 from sync import tables
 
 from ..people import seed_people
-from .test_hazards import Site, applied, rejected
+from .hazard_site import Site, applied, rejected
 
 LOCKOUT_FIELDS = {
     "id",

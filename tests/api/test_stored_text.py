@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import uuid
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -15,26 +14,7 @@ from backend.scopes import enterprise_scope
 from backend.sync_setup import sync_engine
 from sync import Change
 
-from ..people import seed_people
-from .test_hazards import Site
 from .test_text_hygiene import every_role_pulls
-
-
-@pytest.fixture
-def site(app, people):
-    return Site(app, people)
-
-
-@pytest.fixture
-def pg_site(pg_app):
-    with pg_app.app_context():
-        people = seed_people()
-    return Site(pg_app, people)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_site(request):
-    return request.getfixturevalue("site" if request.param == "sqlite" else "pg_site")
 
 
 def test_stored_bad_text_is_answered_with_replacement_characters_to_every_role(any_site):

@@ -13,31 +13,13 @@ from backend.models import OfficeChannel, PushSubscription
 from sync import tables
 
 from ..api_client import now_text
-from ..people import seed_people
-from .test_hazards import Site, applied, rejected
+from .hazard_site import applied, rejected
 
 # As JSON.stringify sends them: a lone surrogate arrives as a \udXXX escape, so bodies are raw text.
 REFUSED = ["a\ud800b", "a\udfffb", "a\x00b", "a\x01b", "a\x0bb", "a\x1bb", "\ud800"]
 ALLOWED = ["第一行\r\n第二行\t完", "表情\U0001f600（由代理对转义而来）", "\x7f 与 \u200b 不属于 C0"]
 EVERY_ROLE = ("worker-a1", "officer-a", "principal-a", "bureau")
 PROBLEM = ["must not contain control characters other than tab and line breaks, or unpaired surrogates"]
-
-
-@pytest.fixture
-def site(app, people):
-    return Site(app, people)
-
-
-@pytest.fixture
-def pg_site(pg_app):
-    with pg_app.app_context():
-        people = seed_people()
-    return Site(pg_app, people)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_site(request):
-    return request.getfixturevalue("site" if request.param == "sqlite" else "pg_site")
 
 
 def raw_post(client, url: str, body, headers=None, method="post"):
