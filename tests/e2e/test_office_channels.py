@@ -54,3 +54,29 @@ def test_officer_sets_a_signed_dingtalk_robot_and_the_secret_is_never_read_back(
         assert page.locator(f"[data-test=office-{kind}-url] input").is_disabled()
         assert page.locator(f"[data-test=office-{kind}-save]").is_disabled()
     assert page.locator("[data-test=office-dingtalk-secret] input").is_disabled()
+
+
+def test_what_the_officer_types_before_the_channels_load_is_kept(base_url, phone):
+    context = phone()
+    page = context.new_page()
+    sign_in_to(page, base_url, "officer-a")
+    held = []
+
+    def hold_the_list(route):
+        if route.request.method == "GET":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/office-channels", hold_the_list)
+    page.goto(base_url + "/#/settings/office-channels")
+    name = page.locator("[data-test=office-dingtalk-name] input")
+    name.fill("安全生产群")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for its channels"
+    held[0].continue_()
+    page.locator(".loading").wait_for(state="detached")
+    assert name.input_value() == "安全生产群"
