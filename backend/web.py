@@ -10,7 +10,7 @@ blp = Blueprint("pwa", __name__)
 
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
-WORKER_FILES = ("sw.js", "registerSW.js")
+WORKER_FILES = ("sw.js",)
 
 
 def _dist() -> Path:
