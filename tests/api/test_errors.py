@@ -115,16 +115,6 @@ def test_health_answers_ok(client):
 # --- the PWA outside /api ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def built_pwa(app, tmp_path):
-    dist = tmp_path / "dist"
-    (dist / "assets").mkdir(parents=True)
-    (dist / "index.html").write_text("<!doctype html><title>安全台账</title><div id=app></div>")
-    (dist / "assets" / "index-abc123.js").write_text("console.log('app')")
-    app.config["PWA_DIST"] = str(dist)
-    return dist
-
-
 def fetch(client, path):
     """GET a file response and close it (send_file keeps the file open until then)."""
     with client.get(path) as answer:
