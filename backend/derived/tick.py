@@ -9,24 +9,16 @@ from sqlalchemy import select
 from sync import SyncEngine
 
 from ..models import Enterprise
-from . import MODULES
-from .differs import differs
+from .refresh import refresh
 
 
 def tick(session, engine: SyncEngine) -> Counter:
     """Record every derived entity that changed since it was last computed; commit; count by entity."""
-    recorded: Counter = Counter()
     enterprise_ids = list(
         session.scalars(select(Enterprise.id).order_by(Enterprise.created_at, Enterprise.id))
     )
     try:
-        for enterprise_id in enterprise_ids:
-            for module in MODULES:
-                # Recorded one by one: a later module (due) reads what an earlier one (checklist) wrote.
-                for change in module.rebuild(session, enterprise_id):
-                    if differs(session, change):
-                        engine.record_change(session, change)
-                        recorded[change.entity] += 1
+        recorded = refresh(session, engine, enterprise_ids)
         session.commit()
     except BaseException:
         session.rollback()
