@@ -38,6 +38,14 @@ def cadence_tick(app: Flask) -> object:
             db.session.remove()
 
 
+@job("derived marks", every_seconds=60)
+def derived_marks(app: Flask) -> object:
+    """Recompute enterprises still marked (a crashed process's, another host's): the after-push safety net."""
+    from .derived.worker import drain_app
+
+    return drain_app(app)
+
+
 @job("notify tick", every_seconds=300)
 def notify_tick(app: Flask) -> object:
     """Send the reminders and digests due now, then every due delivery (claims make repeats harmless)."""

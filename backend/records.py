@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -12,11 +13,17 @@ from .scopes import enterprise_scope
 
 
 def records_of(
-    session, entity: str, enterprise_id: str, include_deleted: bool = False
+    session,
+    entity: str,
+    enterprise_id: str,
+    include_deleted: bool = False,
+    statuses: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return the current data of every entity of a type in one enterprise."""
+    """Return the current data of every entity of a type in one enterprise (in `statuses` when given)."""
     e = tables.entities.c
     query = select(e.data).where(e.entity == entity, e.scope == enterprise_scope(enterprise_id))
+    if statuses is not None:
+        query = query.where(e.status.in_(sorted(statuses)))
     if not include_deleted:
         query = query.where(e.deleted.is_(False))
     return list(session.execute(query).scalars())

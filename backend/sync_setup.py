@@ -7,10 +7,12 @@ from flask import Flask, current_app
 from sync import Actor, Change, SyncEngine
 
 from .commands import drill, hazard, inspection, lockout, notification, people, training
-from .derived import LISTENERS
 from .derived import MODULES as DERIVED_MODULES
+from .derived import marks
+from .derived.worker import init_worker
 from .extensions import db
 from .models import User
+from .rules.late_entry import is_late
 from .scopes import cursor_fingerprint, visible_scopes
 
 COMMAND_SPECS = (
@@ -38,7 +40,10 @@ def init_sync(app: Flask) -> None:
     engine = SyncEngine(visible_scopes, fingerprint_policy=cursor_fingerprint)
     for spec in COMMAND_SPECS:
         engine.register(spec)
-    engine.after_push.extend(LISTENERS)
+    # A push marks the enterprises it touched; the derived job recomputes them after the commit.
+    engine.after_push.append(marks.on_push)
+    engine.is_late = is_late
+    init_worker(app, engine)
     app.extensions["sync_engine"] = engine
 
 

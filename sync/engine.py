@@ -20,6 +20,13 @@ from .wire import is_uuid, utc_now
 AfterPush = Callable[[Session, Actor, list[Change]], list[Change]]
 
 
+# Called once per push after its commit, with every change it applied (e.g. to wake a derived-state job).
+AfterCommit = Callable[[Actor, list[Change]], None]
+
+# Whether a command captured at the first time and received at the second arrived late (flagged on its row).
+LatePolicy = Callable[[datetime, datetime], bool]
+
+
 # Names what a reader may see; a cursor made under another fingerprint answers reset_required. Scopes
 # that only ever gain members whose changes are all newer than any cursor may share one fingerprint.
 FingerprintPolicy = Callable[[Actor, set[str]], str]
@@ -39,6 +46,8 @@ class SyncEngine:
         self.fingerprint_policy = fingerprint_policy or pull.scope_fingerprint
         self.clock = clock
         self.after_push: list[AfterPush] = []
+        self.after_commit: list[AfterCommit] = []
+        self.is_late: LatePolicy = lambda captured, received: False
         positions.install()
 
     def register(self, spec: CommandSpec) -> None:
@@ -49,19 +58,31 @@ class SyncEngine:
         """Return the scopes an actor may read."""
         return set(self.scope_policy(session, actor))
 
-    def push(self, session: Session, actor: Actor, body: Any, body_bytes: int) -> dict[str, Any]:
+    def push(
+        self, session: Session, actor: Actor, body: Any, body_bytes: int, text_clean: bool = False
+    ) -> dict[str, Any]:
         """Apply a push in one transaction and return the answer once it is committed.
+
+        text_clean: the caller knows no string of the body holds refused text (see text_hygiene).
 
         A transient database failure (deadlock, lost connection, busy SQLite) rolls the whole push back and
         runs it again, a bounded number of times; the last failure propagates for a 503.
         """
         now = self.clock()
-        return faults.retrying(lambda: self._push_once(session, actor, body, body_bytes, now))
+        answer, changes = faults.retrying(
+            lambda: self._push_once(session, actor, body, body_bytes, now, text_clean)
+        )
+        if changes:
+            for listener in self.after_commit:
+                listener(actor, changes)
+        return answer
 
     def _push_once(
-        self, session: Session, actor: Actor, body: Any, body_bytes: int, now: datetime
-    ) -> dict[str, Any]:
+        self, session: Session, actor: Actor, body: Any, body_bytes: int, now: datetime, text_clean: bool
+    ) -> tuple[dict[str, Any], list[Change]]:
         run = PushRun(self.registry, session, actor, lambda: self.scopes_for(session, actor), now)
+        run.is_late = self.is_late
+        run.text_clean = text_clean
         try:
             answer = run.run(body, body_bytes)
             if run.changes:
@@ -72,7 +93,7 @@ class SyncEngine:
         except BaseException:
             session.rollback()
             raise
-        return answer
+        return answer, run.changes
 
     def pull(
         self, session: Session, actor: Actor, cursor: str | None, limit: int | None, client_id: str | None

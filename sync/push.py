@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import faults, store, tables, text_hygiene
 from .registry import CommandRegistry
-from .types import Actor, Change, Command, CommandContext, Rejection, SyncError, Text
+from .types import Actor, Change, Command, CommandContext, EntityState, Rejection, SyncError, Text
 from .wire import parse_push
 
 MAX_COMMANDS = 500
@@ -81,6 +81,16 @@ class PushRun:
         self.now = now
         self.records: list[dict[str, Any]] = []
         self.changes: list[Change] = []
+        # The entities this push acts on, as they stand after its latest applied command.
+        self.current: dict[tuple[str, str], EntityState] = {}
+        # Keys with a row in the database; changes of batched commands wait in `pending` until flushed.
+        self.stored: set[tuple[str, str]] = set()
+        self.pending: dict[tuple[str, str], tuple[Change, int]] = {}
+        # Keys already looked for in the database (found or not).
+        self.looked_up: set[tuple[str, str]] = set()
+        self.is_late: Callable[[datetime, datetime], bool] = lambda captured, received: False
+        # Set when the caller saw no escape that could carry refused text: the per-command check is skipped.
+        self.text_clean = False
 
     def run(self, body: Any, body_bytes: int) -> dict[str, Any]:
         """Check the push as a whole, then apply each new command; return the answer."""
@@ -121,7 +131,10 @@ class PushRun:
                 )
             expected += 1
         offset_ms = int((self.now - sent_at).total_seconds() * 1000)
-        store.lock_entities(self.session, self._entity_keys(fresh))
+        keys = self._entity_keys(fresh)
+        self.current = store.load_entities(self.session, keys)
+        self.stored = set(self.current)
+        self.looked_up = set(keys)
         outcomes = [outcome_of(stored[c.seq], replayed=True) for c in old]
         blocked = None
         for command in fresh:
@@ -131,6 +144,7 @@ class PushRun:
                 break
             outcomes.append(self._apply(client_id, command, offset_ms))
             last_seq = command.seq
+        self.flush()
         self.write_records()
         self.session.execute(
             update(tables.clients)
@@ -175,15 +189,15 @@ class PushRun:
             "type": command.type,
             "entity_id": command.entity_id,
             # A command rejected for refused text is logged with U+FFFD in place of that text.
-            "args": text_hygiene.scrubbed(command.args),
+            "args": command.args if self.text_clean else text_hygiene.scrubbed(command.args),
             "captured_at": command.captured_at,
             "received_at": self.now,
             "clock_offset_ms": offset_ms,
-            **dict.fromkeys(("code", "message", "fields", "entity", "version")),
+            "late": False,
+            **dict.fromkeys(("code", "message", "fields", "entity", "version", "scope")),
         }
         try:
-            with self.session.begin_nested():
-                record.update(self._decide(command, offset_ms))
+            record.update(self._decide(command, offset_ms))
         except Rejection as rejection:
             record.update(
                 status="rejected",
@@ -192,8 +206,11 @@ class PushRun:
                 fields=rejection.fields,
             )
         except Exception as error:
-            # A bug in one handler: its savepoint undid its writes; store it so the outbox moves on.
+            # A bug in one handler: its savepoint undid its writes (a batched one wrote nothing); store it
+            # so the outbox moves on.
             record.update(faults.server_error(self.session, command, error))
+        if record["status"] == "applied":
+            record["late"] = self.is_late(command.captured_at, self.now)
         spec = self.registry.get(command.type)
         if spec is not None and spec.secret_args:
             # Passwords and the like reach the handler, never the stored command log.
@@ -221,27 +238,85 @@ class PushRun:
         spec = self.registry.get(command.type)
         if spec is None:
             raise Rejection("unknown_type", UNKNOWN)
-        text_hygiene.check_args(command.args)
-        current = store.load_entity(self.session, spec.entity, command.entity_id, lock=True)
+        if not self.text_clean:
+            text_hygiene.check_args(command.args)
+        current = self._current(spec.entity, command.entity_id)
         if current is not None and current.scope not in self.scopes and self.changes:
             # An earlier command of this push may have widened what the sender sees (a new enterprise).
             self.scopes = self.read_scopes()
         if not spec.creates and (current is None or current.deleted or current.scope not in self.scopes):
             raise Rejection("not_found", NOT_FOUND)
-        context = CommandContext(self.session, self.actor, command, self.now, current, offset_ms)
-        result = spec.handler(context)
-        primary, *others = result if isinstance(result, list | tuple) else [result]
-        version = store.save_change(self.session, primary, current, self.now)
-        for change in others:
-            # Entities a command also creates or updates (e.g. hazards from an inspection's failed items).
-            store.save_change(
-                self.session,
-                change,
-                store.load_entity(self.session, change.entity, change.id, lock=True),
-                self.now,
-            )
+        if spec.batched:
+            return self._decide_in_memory(spec, command, current, offset_ms)
+        # The handler reads or writes the database itself: it must see every earlier change, and a
+        # savepoint undoes its writes if it rejects.
+        self.flush()
+        with self.session.begin_nested():
+            context = CommandContext(self.session, self.actor, command, self.now, current, offset_ms)
+            primary, *others = self._changes_of(spec.handler(context))
+            version = store.save_change(self.session, primary, current, self.now)
+            for change in others:
+                # Entities a command also creates or updates (e.g. hazards from an inspection's failed items).
+                store.save_change(self.session, change, self._current(change.entity, change.id), self.now)
+        for change in (primary, *others):
+            self._remember(change, stored=True)
         self.changes.extend([primary, *others])
-        return {"status": "applied", "entity": primary.entity, "version": version}
+        return {"status": "applied", "entity": primary.entity, "version": version, "scope": primary.scope}
+
+    def _decide_in_memory(self, spec, command: Command, current: EntityState | None, offset_ms: int):
+        context = CommandContext(self.session, self.actor, command, self.now, current, offset_ms)
+        changes = self._changes_of(spec.handler(context))
+        for change in changes:
+            version = self._remember(change, stored=False)
+            self.pending[(change.entity, change.id)] = (change, version)
+        self.changes.extend(changes)
+        primary = changes[0]
+        return {
+            "status": "applied",
+            "entity": primary.entity,
+            "version": self.current[(primary.entity, primary.id)].version,
+            "scope": primary.scope,
+        }
+
+    @staticmethod
+    def _changes_of(result: Change | list[Change] | tuple[Change, ...]) -> list[Change]:
+        return list(result) if isinstance(result, list | tuple) else [result]
+
+    def _current(self, entity: str, entity_id: str) -> EntityState | None:
+        """Return an entity as this push has left it so far (loaded once, up front, or on first need)."""
+        key = (entity, entity_id)
+        if key not in self.looked_up:
+            found = store.load_entities(self.session, [key])
+            self.current.update(found)
+            self.stored.update(found)
+            self.looked_up.add(key)
+        return self.current.get(key)
+
+    def _remember(self, change: Change, stored: bool) -> int:
+        """Record an applied change as the entity's current state; return its new version."""
+        key = (change.entity, change.id)
+        before = self.current.get(key)
+        version = 1 if before is None else before.version + 1
+        self.current[key] = EntityState(
+            change.entity, change.id, change.scope, version, change.deleted, change.data
+        )
+        if stored:
+            self.stored.add(key)
+            self.pending.pop(key, None)
+        return version
+
+    def flush(self) -> None:
+        """Write the waiting changes of batched commands: one insert, one update, one blob-reference pass."""
+        if not self.pending:
+            return
+        fresh, changed = [], []
+        for key, (change, version) in self.pending.items():
+            row = store.entity_values(change, version, self.now)
+            (changed if key in self.stored else fresh).append(row)
+        store.write_entities(self.session, fresh, changed)
+        store.add_blob_refs(self.session, [change for change, _ in self.pending.values()])
+        self.stored.update(self.pending)
+        self.pending = {}
 
 
 class _Row:

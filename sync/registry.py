@@ -22,6 +22,9 @@ class CommandSpec:
     """One command type: the entity it acts on, its handler, and the args naming photos.
 
     also_changes names the other entity types its handler may return changes of (pull documents them).
+    batched: the handler writes nothing itself and reads no synced entity but its own (ctx.current), so
+    the push decides it in memory, without a savepoint, and writes its change with the others in one
+    statement. Handlers that write tables or read other entities leave it False.
     """
 
     type: str
@@ -31,6 +34,7 @@ class CommandSpec:
     blob_args: tuple[str, ...] = ()
     secret_args: tuple[str, ...] = ()
     also_changes: tuple[str, ...] = ()
+    batched: bool = False
 
     def referenced_blobs(self, args: dict[str, Any]) -> list[str]:
         """Return the well-formed sha256 values the args reference (the handler checks the rest)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from . import positions, tables
@@ -25,23 +25,77 @@ def load_entity(session: Session, entity: str, entity_id: str, lock: bool = Fals
     return EntityState(row.entity, row.id, row.scope, row.version, row.deleted, row.data)
 
 
-def lock_entities(session: Session, keys: list[tuple[str, str]]) -> None:
-    """Lock the stored entities among these (entity, id) keys at once, in (entity, id) order.
+# Keys per statement when loading a push's entities: well under every driver's parameter limit.
+LOAD_CHUNK = 400
+STATUS_LENGTH = 32
 
-    A push locks each command's entity as it reaches it; two pushes touching the same entities in opposite
-    orders then wait on each other for ever and PostgreSQL kills one (deadlock detected). Taking every
-    lock up front in one order makes the later push wait for the earlier one instead. SQLite needs none:
-    BEGIN IMMEDIATE already lets one writer in at a time.
+
+def load_entities(
+    session: Session, keys: list[tuple[str, str]], lock: bool = True
+) -> dict[tuple[str, str], EntityState]:
+    """Load and lock the stored entities among these (entity, id) keys in one query, in (entity, id) order.
+
+    Two pushes touching the same entities in opposite orders would wait on each other for ever if each
+    locked as it went (PostgreSQL kills one: deadlock detected); taking every lock up front in one order
+    makes the later push wait for the earlier one instead. SQLite needs no row locks: BEGIN IMMEDIATE
+    already lets one writer in at a time.
     """
-    if not keys or session.connection().dialect.name == "sqlite":
-        return
-    entities = tables.entities.c
-    session.execute(
-        select(entities.entity, entities.id)
-        .where(tuple_(entities.entity, entities.id).in_(sorted(set(keys))))
-        .order_by(entities.entity, entities.id)
-        .with_for_update()
-    ).all()
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    lock = lock and session.connection().dialect.name != "sqlite"
+    e = tables.entities.c
+    found: dict[tuple[str, str], EntityState] = {}
+    for start in range(0, len(wanted), LOAD_CHUNK):
+        query = (
+            select(e.entity, e.id, e.scope, e.version, e.deleted, e.data)
+            .where(tuple_(e.entity, e.id).in_(wanted[start : start + LOAD_CHUNK]))
+            .order_by(e.entity, e.id)
+        )
+        for row in session.execute(query.with_for_update() if lock else query):
+            found[(row.entity, row.id)] = EntityState(*row)
+    return found
+
+
+def status_of(data: dict[str, Any]) -> str | None:
+    """Return the document's status for the status index: a short string, else None."""
+    status = data.get("status") if isinstance(data, dict) else None
+    return status if isinstance(status, str) and len(status) <= STATUS_LENGTH else None
+
+
+def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]:
+    """Return the stored row of an entity's new whole state, unpositioned until commit."""
+    return {
+        "entity": change.entity,
+        "id": change.id,
+        "scope": change.scope,
+        "version": version,
+        "deleted": change.deleted,
+        "data": change.data,
+        "status": status_of(change.data),
+        "updated_at": now,
+        "position": None,
+    }
+
+
+def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
+    """Insert new entity rows and overwrite existing ones, each group in one statement; queue positions."""
+    if fresh:
+        session.execute(insert(tables.entities), fresh)
+    if changed:
+        e = tables.entities.c
+        columns = ("scope", "version", "deleted", "data", "status", "updated_at", "position")
+        session.execute(
+            update(tables.entities)
+            .where(e.entity == bindparam("k_entity"), e.id == bindparam("k_id"))
+            .values({name: bindparam(name) for name in columns}),
+            [
+                {"k_entity": row["entity"], "k_id": row["id"], **{n: row[n] for n in columns}}
+                for row in changed
+            ],
+        )
+    for row in (*fresh, *changed):
+        positions.mark_changed(session, row["entity"], row["id"])
 
 
 def stored_outcomes(session: Session, client_id: str, seqs: list[int]) -> dict[int, Any]:
@@ -59,43 +113,31 @@ def stored_outcomes(session: Session, client_id: str, seqs: list[int]) -> dict[i
 def save_change(session: Session, change: Change, current: EntityState | None, now: datetime) -> int:
     """Write an entity's new whole state, bump its version, and queue it for a position."""
     version = 1 if current is None else current.version + 1
-    values: dict[str, Any] = {
-        "scope": change.scope,
-        "version": version,
-        "deleted": change.deleted,
-        "data": change.data,
-        "updated_at": now,
-        # Unpositioned until commit, when stamp_positions gives it a fresh one.
-        "position": None,
-    }
-    if current is None:
-        session.execute(insert(tables.entities).values(entity=change.entity, id=change.id, **values))
-    else:
-        session.execute(
-            update(tables.entities)
-            .where(tables.entities.c.entity == change.entity, tables.entities.c.id == change.id)
-            .values(**values)
-        )
-    add_blob_refs(session, change)
-    positions.mark_changed(session, change.entity, change.id)
+    row = entity_values(change, version, now)
+    write_entities(session, [row] if current is None else [], [] if current is None else [row])
+    add_blob_refs(session, [change])
     return version
 
 
-def add_blob_refs(session: Session, change: Change) -> None:
-    """Record that readers of the change's scope may fetch the blobs it references."""
-    if not change.blobs:
+def add_blob_refs(session: Session, changes: list[Change]) -> None:
+    """Record, in one query and one insert, that readers of each change's scope may fetch its blobs."""
+    wanted = {(sha, c.scope): c for c in changes for sha in c.blobs}
+    if not wanted:
         return
+    refs = tables.blob_refs.c
     known = set(
-        session.execute(
-            select(tables.blob_refs.c.sha256).where(
-                tables.blob_refs.c.sha256.in_(change.blobs), tables.blob_refs.c.scope == change.scope
+        (sha, scope)
+        for sha, scope in session.execute(
+            select(refs.sha256, refs.scope).where(
+                refs.sha256.in_(sorted({sha for sha, _ in wanted})),
+                refs.scope.in_(sorted({scope for _, scope in wanted})),
             )
-        ).scalars()
+        )
     )
     fresh = [
-        {"sha256": sha, "scope": change.scope, "entity": change.entity, "entity_id": change.id}
-        for sha in dict.fromkeys(change.blobs)
-        if sha not in known
+        {"sha256": sha, "scope": scope, "entity": change.entity, "entity_id": change.id}
+        for (sha, scope), change in wanted.items()
+        if (sha, scope) not in known
     ]
     if fresh:
         session.execute(insert(tables.blob_refs), fresh)

@@ -12,6 +12,10 @@ from sqlalchemy import (
     String,
     Table,
 )
+from sqlalchemy.dialects.postgresql import JSONB
+
+# Documents: jsonb on PostgreSQL (indexable, compact), JSON text elsewhere.
+DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -53,6 +57,11 @@ commands = Table(
     Column("fields", JSON),
     Column("entity", String(64)),
     Column("version", Integer),
+    # The applied command's entity scope, and whether it arrived past the late-entry limit (set at push
+    # time from captured and received time): reports find late entries by index, not by walking documents.
+    Column("scope", String(80)),
+    Column("late", Boolean, nullable=False, default=False),
+    Index("ix_sync_commands_late", "scope", "late", "captured_at"),
 )
 
 # Latest state of every synced entity; `position` orders changes for pull cursors.
@@ -64,13 +73,15 @@ entities = Table(
     Column("scope", String(80), nullable=False),
     Column("version", Integer, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
-    Column("data", JSON, nullable=False),
+    Column("data", DOCUMENT, nullable=False),
     Column("position", BigInteger, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # data["status"] when it is a short string, written with data: reports select open records by index.
+    Column("status", String(32)),
     Index("ix_sync_entities_scope_position", "scope", "position"),
     Index("ix_sync_entities_position", "position"),
-    # Reports read one record type of one enterprise (cadences, ledgers).
-    Index("ix_sync_entities_entity_scope", "entity", "scope"),
+    # Reports read one record type of one enterprise (cadences, ledgers), often by status.
+    Index("ix_sync_entities_entity_scope", "entity", "scope", "status"),
 )
 
 # One row: the highest position handed out. Taken under a row lock just before commit.

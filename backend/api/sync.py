@@ -41,7 +41,11 @@ def push():
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: deeply nested arrays ("[[[[…") are malformed, not a server fault.
         raise ApiError(400, "malformed", fields={"_body": ["must be JSON"]}) from None
-    answer = sync_engine().push(db.session, actor_of(current_user), body, len(raw))
+    # Refused characters (controls, lone surrogates) can only reach a parsed JSON string through a \u
+    # escape: strict JSON refuses raw controls and UTF-8 cannot hold a lone surrogate. Without one, the
+    # per-command text check has nothing to find.
+    clean = b"\\u" not in raw
+    answer = sync_engine().push(db.session, actor_of(current_user), body, len(raw), text_clean=clean)
     for outcome in answer["outcomes"]:
         if "message" in outcome:
             outcome["message"] = localize(outcome["message"])

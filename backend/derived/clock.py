@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sync.wire import parse_time
@@ -13,6 +13,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def today_in_shanghai() -> date:
     """Return today's calendar day in Asia/Shanghai (tests patch this to travel in time)."""
     return datetime.now(UTC).astimezone(SHANGHAI).date()
+
+
+def day_start(day: date) -> datetime:
+    """Return the UTC moment an Asia/Shanghai calendar day begins."""
+    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)
 
 
 def local_day(value: str | datetime | None) -> date | None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sync import Change
-from sync.store import load_entity
+from sync.store import load_entities, load_entity
 
 # Entities the server computes; a change to one of them never triggers another recomputation.
 DERIVED_ENTITIES = frozenset({"due", "person_record", "badge", "checklist", "training_key"})
@@ -19,15 +19,19 @@ def as_stored(data: dict[str, Any]) -> Any:
 
 def differs(session, change: Change) -> bool:
     """Tell whether recording a change would alter the stored entity."""
-    stored = load_entity(session, change.entity, change.id)
-    if stored is None or stored.deleted:
-        return not change.deleted
-    return change.deleted or stored.scope != change.scope or as_stored(change.data) != stored.data
+    return _differs(load_entity(session, change.entity, change.id), change)
 
 
 def only_changed(session, changes: list[Change]) -> list[Change]:
-    """Keep the changes that alter what is stored."""
-    return [change for change in changes if differs(session, change)]
+    """Keep the changes that alter what is stored (the stored states read in one query)."""
+    stored = load_entities(session, [(c.entity, c.id) for c in changes], lock=False)
+    return [change for change in changes if _differs(stored.get((change.entity, change.id)), change)]
+
+
+def _differs(stored, change: Change) -> bool:
+    if stored is None or stored.deleted:
+        return not change.deleted
+    return change.deleted or stored.scope != change.scope or as_stored(change.data) != stored.data
 
 
 def enterprise_of_scope(scope: str) -> str | None:

@@ -12,7 +12,7 @@ from ..models import Enterprise
 from ..rules.cadence import Obligation, obligations
 from ..scopes import enterprise_scope
 from . import clock
-from .differs import DERIVED_ENTITIES, enterprise_of_scope, only_changed
+from .differs import only_changed
 from .due_overview import active_lockouts, hazard_summary, late_entries
 from .due_sources import last_done
 
@@ -54,17 +54,6 @@ def due_data(session, enterprise: Enterprise) -> dict[str, Any]:
 def due_change(session, enterprise: Enterprise) -> Change:
     """Return the enterprise's `due` entity, computed afresh."""
     return Change(ENTITY, enterprise.id, enterprise_scope(enterprise.id), due_data(session, enterprise))
-
-
-def touched_enterprises(changes: list[Change]) -> list[str]:
-    """Return, in first-seen order, the enterprises whose records a push changed."""
-    found = (enterprise_of_scope(c.scope) for c in changes if c.entity not in DERIVED_ENTITIES)
-    return list(dict.fromkeys(e for e in found if e))
-
-
-def on_push(session, actor, changes: list[Change]) -> list[Change]:
-    """Return the due changes that follow from a push's changes."""
-    return rebuild_many(session, touched_enterprises(changes))
 
 
 def rebuild(session, enterprise_id: str) -> list[Change]:

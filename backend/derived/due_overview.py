@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sync import tables
+from sync.wire import format_time
 
-from ..models import Hazard
-from ..records import records_of
+from ..hazard_records import HazardView
 from ..rules.cadence import state_of
 from ..rules.cadence_table import MAJOR_HAZARD_DUE_SOON_DAYS
-from ..rules.late_entry import LATE_ENTRY_LIMIT, delay_hours, in_lookback, is_late
+from ..rules.late_entry import LATE_ENTRY_LIMIT, LATE_ENTRY_LOOKBACK_DAYS, delay_hours
+from ..rules.lockout_rules import ACTIVE_STATUSES
 from ..scopes import enterprise_scope
-from .clock import local_day, parse_moment
+from .clock import day_start, local_day
 
 OPEN_STATUSES = ("reported", "assigned", "rectified")
 # An assigned hazard past its due date is overdue; a rectified one waits for verification, not for work.
 OVERDUE_STATUSES = ("assigned",)
-ACTIVE_LOCKOUT_EXCLUDES = ("released",)
 # The field that names a record in the late-entry list, per record type.
 TITLE_FIELDS = {
     "hazard": "title",
@@ -33,13 +33,33 @@ TITLE_FIELDS = {
 }
 
 
-def open_hazards(session, enterprise_id: str) -> list[Hazard]:
-    """Return the enterprise's hazards not yet closed or dismissed."""
-    query = select(Hazard).where(Hazard.enterprise_id == enterprise_id, Hazard.status.in_(OPEN_STATUSES))
-    return list(session.scalars(query.order_by(Hazard.captured_at, Hazard.id)))
+def _hazards(session, enterprise_id: str, statuses):
+    e = tables.entities.c
+    return select(e.data).where(
+        e.entity == "hazard",
+        e.scope == enterprise_scope(enterprise_id),
+        e.status.in_(sorted(statuses)),
+        e.deleted.is_(False),
+    )
 
 
-def major_hazard_row(hazard: Hazard, today: date) -> dict[str, Any]:
+def open_major_hazards(session, enterprise_id: str) -> list[HazardView]:
+    """Return the enterprise's open major hazards, oldest first (status index; only majors decoded)."""
+    e = tables.entities.c
+    query = _hazards(session, enterprise_id, OPEN_STATUSES).where(e.data["severity"].as_string() == "major")
+    found = sorted(session.execute(query).scalars(), key=lambda d: (d.get("captured_at") or "", d["id"]))
+    return [HazardView(data) for data in found]
+
+
+def overdue_hazard_count(session, enterprise_id: str, today: date) -> int:
+    """Count assigned hazards whose due date (YYYY-MM-DD text) is before today, in the database."""
+    e = tables.entities.c
+    due = e.data["due_date"].as_string()
+    query = _hazards(session, enterprise_id, OVERDUE_STATUSES).where(due < today.isoformat())
+    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def major_hazard_row(hazard: HazardView, today: date) -> dict[str, Any]:
     """Describe one open major hazard against the deadline of its plan."""
     reported_on = local_day(hazard.captured_at)
     deadline = hazard.due_date
@@ -60,42 +80,57 @@ def major_hazard_row(hazard: Hazard, today: date) -> dict[str, Any]:
 
 def hazard_summary(session, enterprise_id: str, today: date) -> dict[str, Any]:
     """Return the counts and the major-hazard list of the overview."""
-    hazards = open_hazards(session, enterprise_id)
-    majors = [major_hazard_row(h, today) for h in hazards if h.severity == "major"]
-    overdue = [h for h in hazards if h.status in OVERDUE_STATUSES and h.due_date and h.due_date < today]
-    return {"open_major_hazards": len(majors), "overdue_hazards": len(overdue), "major_hazards": majors}
+    majors = [major_hazard_row(h, today) for h in open_major_hazards(session, enterprise_id)]
+    return {
+        "open_major_hazards": len(majors),
+        "overdue_hazards": overdue_hazard_count(session, enterprise_id, today),
+        "major_hazards": majors,
+    }
 
 
 def active_lockouts(session, enterprise_id: str) -> int:
-    """Count the enterprise's lockouts not yet released."""
-    lockouts = records_of(session, "lockout", enterprise_id)
-    return sum(1 for lockout in lockouts if lockout.get("status") not in ACTIVE_LOCKOUT_EXCLUDES)
+    """Count the enterprise's lockouts not yet released (status index)."""
+    e = tables.entities.c
+    query = select(func.count()).where(
+        e.entity == "lockout",
+        e.scope == enterprise_scope(enterprise_id),
+        e.status.in_(ACTIVE_STATUSES),
+        e.deleted.is_(False),
+    )
+    return session.execute(query).scalar_one()
 
 
 def late_entries(session, enterprise_id: str, today: date) -> list[dict[str, Any]]:
-    """Return the commands of the last 90 days received more than 24 hours after capture, newest first."""
-    e = tables.entities.c
-    query = select(e.entity, e.id, e.data).where(
-        e.scope == enterprise_scope(enterprise_id), e.entity.in_(sorted(TITLE_FIELDS)), e.deleted.is_(False)
+    """Return the commands captured in the last 90 days and received over 24 hours later, newest first.
+
+    The push flags a late command on its row (it knows capture and receive time), so this reads the
+    (scope, late, captured_at) index: at most LATE_ENTRY_LIMIT rows, whatever the history.
+    """
+    c, e = tables.commands.c, tables.entities.c
+    first_day = today - timedelta(days=LATE_ENTRY_LOOKBACK_DAYS)
+    query = (
+        select(c.entity, c.entity_id, c.type, c.captured_at, c.received_at, e.data)
+        .join(tables.entities, (e.entity == c.entity) & (e.id == c.entity_id))
+        .where(
+            c.scope == enterprise_scope(enterprise_id),
+            c.late.is_(True),
+            c.captured_at >= day_start(first_day),
+            c.captured_at < day_start(today + timedelta(days=1)),
+            c.entity.in_(sorted(TITLE_FIELDS)),
+            e.deleted.is_(False),
+        )
+        .order_by(c.captured_at.desc(), c.entity.desc(), c.entity_id.desc(), c.type.desc())
+        .limit(LATE_ENTRY_LIMIT)
     )
-    rows = []
-    for entity, entity_id, data in session.execute(query):
-        for event in data.get("history") or []:
-            captured, received = parse_moment(event.get("at")), parse_moment(event.get("received_at"))
-            if captured is None or received is None or not is_late(captured, received):
-                continue
-            if not in_lookback(local_day(captured), today):
-                continue
-            rows.append(
-                {
-                    "entity": entity,
-                    "id": entity_id,
-                    "title": data.get(TITLE_FIELDS[entity]) or "",
-                    "type": event.get("type"),
-                    "captured_at": event["at"],
-                    "received_at": event["received_at"],
-                    "delay_hours": round(delay_hours(captured, received), 1),
-                }
-            )
-    rows.sort(key=lambda row: (row["captured_at"], row["entity"], row["id"], row["type"]), reverse=True)
-    return rows[:LATE_ENTRY_LIMIT]
+    return [
+        {
+            "entity": row.entity,
+            "id": row.entity_id,
+            "title": row.data.get(TITLE_FIELDS[row.entity]) or "",
+            "type": row.type,
+            "captured_at": format_time(row.captured_at),
+            "received_at": format_time(row.received_at),
+            "delay_hours": round(delay_hours(row.captured_at, row.received_at), 1),
+        }
+        for row in session.execute(query)
+    ]

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ..records import records_of
+from sqlalchemy import func, select
+
+from sync import tables
+
 from ..rules.drill_rules import DRILL_TYPES
 from ..rules.training_kinds import TRAINING_KINDS
+from ..scopes import enterprise_scope
 from .clock import local_day, parse_day
 
 DONE_DRILL_STATUSES = ("ended", "evaluated")
@@ -25,39 +29,55 @@ def _latest(days: Iterable[date | None]) -> date | None:
     return max((day for day in days if day is not None), default=None)
 
 
+def latest_by_kind(session, entity: str, enterprise_id: str, statuses, kind: str, moment: str) -> dict:
+    """Return kind → the latest `moment` (RFC 3339 text) of the enterprise's records in these statuses.
+
+    One grouped query on the (entity, scope, status) index: the database keeps the maximum per kind, so
+    the cost does not grow with the records a reader has to decode.
+    """
+    e = tables.entities.c
+    kind_of, moment_of = e.data[kind].as_string(), e.data[moment].as_string()
+    query = (
+        select(kind_of, func.max(moment_of))
+        .where(
+            e.entity == entity,
+            e.scope == enterprise_scope(enterprise_id),
+            e.status.in_(sorted(statuses)),
+            e.deleted.is_(False),
+        )
+        .group_by(kind_of)
+    )
+    return {found_kind: latest for found_kind, latest in session.execute(query) if found_kind}
+
+
 def drills_done(session, enterprise_id: str) -> dict[str, date | None]:
     """Return the latest end day of a finished drill for each obligation the drills fulfil."""
     fulfils = drill_fulfils()
     latest: dict[str, date | None] = {}
-    for drill in records_of(session, "drill", enterprise_id):
-        if drill.get("status") not in DONE_DRILL_STATUSES:
-            continue
-        ended = local_day(drill.get("ended_at"))
-        for key in fulfils.get(drill.get("type"), ()):
-            latest[key] = _latest((latest.get(key), ended))
+    ended = latest_by_kind(session, "drill", enterprise_id, DONE_DRILL_STATUSES, "type", "ended_at")
+    for drill_type, ended_at in ended.items():
+        for key in fulfils.get(drill_type, ()):
+            latest[key] = _latest((latest.get(key), local_day(ended_at)))
     return latest
-
-
-def _matches(data: dict, wanted: dict) -> bool:
-    return all(data.get(field) == value for field, value in wanted.items())
 
 
 def principal_inspection_done(session, enterprise_id: str) -> date | None:
     """Return the day of the latest finished principal-led inspection."""
-    inspections = records_of(session, "inspection", enterprise_id)
-    return _latest(local_day(i.get("finished_at")) for i in inspections if _matches(i, DONE_INSPECTION))
+    statuses = (DONE_INSPECTION["status"],)
+    finished = latest_by_kind(session, "inspection", enterprise_id, statuses, "kind", "finished_at")
+    return local_day(finished.get(DONE_INSPECTION["kind"]))
 
 
 def trainings_done(session, enterprise_id: str) -> dict[str, date | None]:
     """Return the day of the latest closed session for each obligation its kind fulfils (confined space)."""
     fulfils = {kind.key: kind.fulfils for kind in TRAINING_KINDS}
     latest: dict[str, date | None] = {}
-    for held in records_of(session, "training_session", enterprise_id):
-        if held.get("status") not in DONE_TRAINING_STATUSES:
-            continue
-        day = local_day(held.get("scheduled_at"))
-        for key in fulfils.get(held.get("kind"), ()):
-            latest[key] = _latest((latest.get(key), day))
+    held = latest_by_kind(
+        session, "training_session", enterprise_id, DONE_TRAINING_STATUSES, "kind", "scheduled_at"
+    )
+    for kind, scheduled_at in held.items():
+        for key in fulfils.get(kind, ()):
+            latest[key] = _latest((latest.get(key), local_day(scheduled_at)))
     return latest
 
 

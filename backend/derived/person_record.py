@@ -106,37 +106,6 @@ def records_for(session, enterprise_id: str, user_ids: set[str] | None = None) -
     return only_changed(session, changes)
 
 
-def touched_people(changes: list[Change]) -> dict[str, set[str] | None]:
-    """Return enterprise id → people whose records a push changed (None: everyone of it)."""
-    touched: dict[str, set[str] | None] = {}
-
-    def add(enterprise_id: str | None, *user_ids: str | None) -> None:
-        if not enterprise_id or touched.get(enterprise_id, set()) is None:
-            return
-        touched.setdefault(enterprise_id, set()).update(u for u in user_ids if u)
-
-    for change in changes:
-        data = change.data or {}
-        if change.entity == "training_session":
-            attendees = [a.get("user_id") for a in data.get("attendees") or []]
-            add(data.get("enterprise_id"), *attendees, *(data.get("invitee_ids") or []))
-        elif change.entity == "certificate":
-            add(data.get("enterprise_id"), data.get("user_id"))
-        elif change.entity == "user":
-            add(data.get("enterprise_id"), change.id)
-        elif change.entity == "enterprise":
-            touched[change.id] = None  # flags choose the hours rule of everyone in it
-    return touched
-
-
-def on_push(session, actor, changes: list[Change]) -> list[Change]:
-    """Return the person_record changes that follow from a push's changes."""
-    found: list[Change] = []
-    for enterprise_id, user_ids in touched_people(changes).items():
-        found.extend(records_for(session, enterprise_id, user_ids))
-    return found
-
-
 def rebuild(session, enterprise_id: str) -> list[Change]:
     """Return the person_record entities of one enterprise, computed afresh, when they changed."""
     return records_for(session, enterprise_id)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sync import SyncEngine
 
 from . import MODULES
-from .differs import differs
+from .differs import only_changed
 
 
 def refresh(session, engine: SyncEngine, enterprise_ids: Iterable[str]) -> Counter:
@@ -17,8 +17,7 @@ def refresh(session, engine: SyncEngine, enterprise_ids: Iterable[str]) -> Count
     for enterprise_id in enterprise_ids:
         for module in MODULES:
             # Recorded one by one: a later module (due) reads what an earlier one (checklist) wrote.
-            for change in module.rebuild(session, enterprise_id):
-                if differs(session, change):
-                    engine.record_change(session, change)
-                    recorded[change.entity] += 1
+            for change in only_changed(session, module.rebuild(session, enterprise_id)):
+                engine.record_change(session, change)
+                recorded[change.entity] += 1
     return recorded

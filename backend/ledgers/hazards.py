@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from ..models import Enterprise, Hazard
+from ..hazard_records import hazards_of
+from ..models import Enterprise
 from .cells import People, day, label, local_time
 
 TITLE = "隐患排查治理台账"
@@ -44,9 +43,7 @@ VERDICTS_ZH = {True: "合格", False: "退回整改"}
 
 def rows(session, enterprise: Enterprise, people: People) -> list[list]:
     """Return one row per hazard, oldest first."""
-    hazards = session.scalars(
-        select(Hazard).where(Hazard.enterprise_id == enterprise.id).order_by(Hazard.captured_at, Hazard.id)
-    )
+    hazards = hazards_of(session, enterprise.id)
     found = []
     for hazard in hazards:
         fix, check = hazard.rectification or {}, hazard.verification or {}
@@ -58,7 +55,7 @@ def rows(session, enterprise: Enterprise, people: People) -> list[list]:
                 hazard.category or "",
                 label(SEVERITIES_ZH, hazard.severity),
                 hazard.criterion or "",
-                "检查发现" if hazard.inspection_id else "随手拍",
+                "检查发现" if hazard.data.get("inspection_id") else "随手拍",
                 label(STATUSES_ZH, hazard.status),
                 people.name(hazard.reported_by),
                 local_time(hazard.captured_at),

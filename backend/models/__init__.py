@@ -2,8 +2,8 @@
 
 from .auth import LoginAttempt, LoginSession, RefreshToken
 from .delivery import Delivery
+from .derived_mark import DerivedMark
 from .enterprise import Enterprise
-from .hazard import Hazard
 from .notification_claim import NotificationClaim
 from .office_channel import OfficeChannel
 from .push_subscription import PushSubscription
@@ -11,8 +11,8 @@ from .user import User
 
 __all__ = [
     "Delivery",
+    "DerivedMark",
     "Enterprise",
-    "Hazard",
     "LoginAttempt",
     "LoginSession",
     "NotificationClaim",

@@ -16,7 +16,8 @@ from sync.store import begin_writes
 from ..derived import clock
 from ..derived.due_sources import last_done
 from ..derived.person_record import exam_data
-from ..models import Enterprise, Hazard, NotificationClaim, User
+from ..hazard_records import hazards_of
+from ..models import Enterprise, NotificationClaim, User
 from ..models.types import utcnow
 from ..records import records_of
 from ..rules import reminder_rules as rules
@@ -123,12 +124,8 @@ def obligation_reminders(session, enterprise: Enterprise, people: People, today:
 
 def hazard_reminders(session, enterprise: Enterprise, people: People, today: date) -> Iterator[Reminder]:
     """Yield deadline warnings and every escalation rung reached today for the enterprise's hazards."""
-    query = select(Hazard).where(
-        Hazard.enterprise_id == enterprise.id,
-        Hazard.status.in_(rules.HAZARD_REMINDER_STATUSES),
-        Hazard.due_date.is_not(None),
-    )
-    for hazard in session.scalars(query.order_by(Hazard.due_date, Hazard.id)):
+    hazards = [h for h in hazards_of(session, enterprise.id, rules.HAZARD_REMINDER_STATUSES) if h.due_date]
+    for hazard in sorted(hazards, key=lambda h: (h.due_date, h.id)):
         due = hazard.due_date.isoformat()
         subject = f"{hazard.id}:{due}"
         major = hazard.severity == "major"

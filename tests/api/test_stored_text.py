@@ -6,13 +6,13 @@ import io
 import uuid
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.extensions import db
-from backend.models import Hazard, User
+from backend.models import User
 from backend.scopes import enterprise_scope
 from backend.sync_setup import sync_engine
-from sync import Change
+from sync import Change, store, tables
 
 from .test_text_hygiene import every_role_pulls
 
@@ -55,7 +55,13 @@ def test_a_user_stored_with_nul_still_signs_in_and_reads_me(site):
 def test_a_ledger_export_replaces_stored_control_characters(site):
     hazard_id = site.report()
     with site.app.app_context():
-        db.session.get(Hazard, hazard_id).title = "平台\x00积水\x1b"
+        stored = store.load_entity(db.session, "hazard", hazard_id).data
+        e = tables.entities.c
+        db.session.execute(
+            update(tables.entities)
+            .where(e.entity == "hazard", e.id == hazard_id)
+            .values(data={**stored, "title": "平台\x00积水\x1b"})
+        )
         db.session.commit()
     answer = site.client.get("/api/v1/exports/hazards.xlsx", headers=site["officer-a"].headers)
     assert answer.status_code == 200

@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 
 from backend.derived import clock
 from backend.extensions import db
-from backend.models import Enterprise, Hazard, NotificationClaim, OfficeChannel
+from backend.models import Enterprise, NotificationClaim, OfficeChannel
 from backend.notify.cli import notify_tick
 from backend.notify.reminders import run_reminders
+from backend.sync_setup import sync_engine
 from sync import tables
+from sync.wire import format_time
 
 from ..api_client import Device
 from ..people import seed_people
@@ -72,25 +74,33 @@ def received(kind: str, source_id: str | None = None) -> Counter:
 
 def add_hazard(people, severity: str, due: date, assignee: str = "worker-a1") -> str:
     hazard_id = str(uuid.uuid4())
-    moment = at(due - timedelta(days=20))
-    db.session.add(
-        Hazard(
-            id=hazard_id,
-            enterprise_id=people["A"],
-            title="钢包吊运区下方有人员值守室",
-            description="",
-            location="炼钢车间",
-            severity=severity,
-            status="assigned",
-            reported_by=people["worker-a2"],
-            captured_at=moment,
-            received_at=moment,
-            assignee_id=people[assignee],
-            due_date=due,
-            plan="搬离值守室" if severity == "major" else None,
-        )
+    moment = format_time(at(due - timedelta(days=20)))
+    store(
+        people["A"],
+        "hazard",
+        {
+            "id": hazard_id,
+            "enterprise_id": people["A"],
+            "title": "钢包吊运区下方有人员值守室",
+            "description": "",
+            "location": "炼钢车间",
+            "category": None,
+            "criterion": None,
+            "severity": severity,
+            "status": "assigned",
+            "photos": [],
+            "reported_by": people["worker-a2"],
+            "captured_at": moment,
+            "received_at": moment,
+            "assignee_id": people[assignee],
+            "due_date": due.isoformat(),
+            "plan": "搬离值守室" if severity == "major" else None,
+            "rectification": None,
+            "verification": None,
+            "history": [],
+            "inspection_id": None,
+        },
     )
-    db.session.commit()
     return hazard_id
 
 
@@ -210,8 +220,8 @@ def test_a_rectified_hazard_stops_escalating(app, seeded):
         hazard_id = add_hazard(seeded, "major", date(2025, 3, 1))
     tick(app, date(2025, 3, 2))
     with app.app_context():
-        db.session.get(Hazard, hazard_id).status = "rectified"
-        db.session.commit()
+        data = sync_engine().load(db.session, "hazard", hazard_id).data
+        store(seeded["A"], "hazard", {**data, "status": "rectified"})
     tick(app, date(2025, 3, 6))
     with app.app_context():
         assert escalation_state(seeded, hazard_id) == {"hazard_overdue": {"worker-a1"}}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from backend.badges import badge_text, badge_user
 from backend.derived import badge
+from backend.derived.refresh import refresh
 from backend.extensions import db
+from backend.records import record
 from backend.scopes import user_scope
 from backend.sync_setup import sync_engine
-from sync import Change
 
 KEY = "unit-test-key"
 USER = "0193a1b2-0000-7000-8000-000000000001"
@@ -34,22 +35,15 @@ def test_badge_change_is_the_persons_own_entity():
     assert change.data == {"user_id": USER, "qr": badge_text(USER, KEY)}
 
 
-def test_push_of_new_people_makes_their_badges_once(app, people):
-    user_change = Change("user", people["worker-a1"], "ent:x", {"enterprise_id": people["A"]})
-    bureau_change = Change("user", people["bureau"], "bureau", {"enterprise_id": None})
-    hazard_change = Change("hazard", USER, "ent:x", {})
+def test_the_derived_job_makes_each_persons_badge_once(app, people):
     with app.app_context():
-        made = badge.on_push(db.session, None, [user_change, user_change, bureau_change, hazard_change])
-        assert [(c.entity, c.id) for c in made] == [("badge", people["worker-a1"])]
-        assert badge_user(made[0].data["qr"]) == people["worker-a1"]
-
-
-def test_people_who_already_have_a_badge_get_none(app, people):
-    with app.app_context():
-        sync_engine().record_change(db.session, badge.badge_change(people["worker-a1"]))
+        first = refresh(db.session, sync_engine(), [people["A"]])
         db.session.commit()
-        change = Change("user", people["worker-a1"], "ent:x", {"enterprise_id": people["A"]})
-        assert badge.on_push(db.session, None, [change]) == []
+        again = refresh(db.session, sync_engine(), [people["A"]])
+        everyone = len(badge.rebuild(db.session, people["A"]))
+        stored = badge_user(record(db.session, "badge", people["worker-a1"])["qr"])
+    assert everyone >= 5 and first["badge"] == everyone and again["badge"] == 0
+    assert stored == people["worker-a1"]
 
 
 def test_rebuild_makes_a_badge_for_every_person_of_the_enterprise(app, people):

@@ -1,0 +1,90 @@
+"""Runs the derived job: after each push's commit (in-process), from the periodic job, or from the CLI."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+
+from flask import Flask
+
+from . import marks
+from .refresh import refresh
+
+log = logging.getLogger(__name__)
+
+BATCH = 20
+
+
+def drain(session, engine, batch: int = BATCH) -> Counter:
+    """Recompute every marked enterprise, a batch per transaction, until no mark is free; count entities."""
+    recorded: Counter = Counter()
+    while True:
+        seen = marks.claim(session, batch)
+        session.commit()
+        if not seen:
+            return recorded
+        try:
+            recorded += refresh(session, engine, sorted(seen))
+            recorded["enterprises"] += len(seen)
+            marks.settle(session, seen)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def drain_app(app: Flask) -> Counter:
+    """Drain in the app's context with its own session scope."""
+    from ..extensions import db
+    from ..sync_setup import sync_engine
+
+    with app.app_context():
+        try:
+            return drain(db.session, sync_engine())
+        finally:
+            db.session.remove()
+
+
+class Worker:
+    """One thread per process that drains marks whenever a push has committed some (coalescing bursts)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def poke(self) -> None:
+        """Ask for a drain soon; starts the thread on first use."""
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._loop, name="derived job", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            try:
+                drain_app(self.app)
+            except Exception:
+                log.exception("derived job failed; the marks stay for the next run")
+
+
+def init_worker(app: Flask, engine) -> None:
+    """Run the derived job after every push that changed something, as DERIVED_AFTER_PUSH says."""
+    mode = app.config.get("DERIVED_AFTER_PUSH", "thread")
+    if mode == "inline":
+
+        def run_now(actor, changes) -> None:
+            from ..extensions import db
+
+            drain(db.session, engine)
+
+        engine.after_commit.append(run_now)
+    elif mode == "thread":
+        worker = Worker(app)
+        app.extensions["derived_worker"] = worker
+        engine.after_commit.append(lambda actor, changes: worker.poke())
