@@ -12,7 +12,7 @@ from sync.wire import format_time
 
 from ..hazard_records import HazardView
 from ..rules.cadence import state_of
-from ..rules.cadence_table import MAJOR_HAZARD_DUE_SOON_DAYS
+from ..rules.cadence_table import MAJOR_HAZARD_DUE_SOON_DAYS, MAJOR_HAZARD_LIST_LIMIT
 from ..rules.late_entry import LATE_ENTRY_LIMIT, LATE_ENTRY_LOOKBACK_DAYS, delay_hours
 from ..rules.lockout_rules import ACTIVE_STATUSES
 from ..scopes import enterprise_scope
@@ -43,12 +43,22 @@ def _hazards(session, enterprise_id: str, statuses):
     )
 
 
-def open_major_hazards(session, enterprise_id: str) -> list[HazardView]:
-    """Return the enterprise's open major hazards, oldest first (status index; only majors decoded)."""
+def _majors(session, enterprise_id: str):
     e = tables.entities.c
-    query = _hazards(session, enterprise_id, OPEN_STATUSES).where(e.data["severity"].as_string() == "major")
-    found = sorted(session.execute(query).scalars(), key=lambda d: (d.get("captured_at") or "", d["id"]))
-    return [HazardView(data) for data in found]
+    return _hazards(session, enterprise_id, OPEN_STATUSES).where(e.data["severity"].as_string() == "major")
+
+
+def open_major_hazards(session, enterprise_id: str) -> list[HazardView]:
+    """Return the enterprise's oldest open major hazards, at most the list limit (status index)."""
+    e = tables.entities.c
+    query = _majors(session, enterprise_id).order_by(e.data["captured_at"].as_string(), e.id)
+    return [HazardView(data) for data in session.execute(query.limit(MAJOR_HAZARD_LIST_LIMIT)).scalars()]
+
+
+def open_major_hazard_count(session, enterprise_id: str) -> int:
+    """Count every open major hazard of the enterprise, in the database."""
+    query = _majors(session, enterprise_id)
+    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
 def overdue_hazard_count(session, enterprise_id: str, today: date) -> int:
@@ -82,7 +92,7 @@ def hazard_summary(session, enterprise_id: str, today: date) -> dict[str, Any]:
     """Return the counts and the major-hazard list of the overview."""
     majors = [major_hazard_row(h, today) for h in open_major_hazards(session, enterprise_id)]
     return {
-        "open_major_hazards": len(majors),
+        "open_major_hazards": open_major_hazard_count(session, enterprise_id),
         "overdue_hazards": overdue_hazard_count(session, enterprise_id, today),
         "major_hazards": majors,
     }

@@ -15,6 +15,9 @@ DUE_SOON_DAYS_OTHERWISE = 30
 # A major hazard's rectification deadline comes from its own plan (notice §(十二); 令第10号), not from this
 # table; callers warn with this many days before it through cadence.state_of.
 MAJOR_HAZARD_DUE_SOON_DAYS = 7
+# The bureau's overview lists at most this many open major hazards (oldest first) beside their exact
+# count: the list is a signal to act on, and the `due` document must not grow with a backlog.
+MAJOR_HAZARD_LIST_LIMIT = 100
 
 
 @dataclass(frozen=True)
