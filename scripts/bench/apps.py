@@ -31,10 +31,10 @@ def sqlite_app():
     """Yield the app on a temporary SQLite file."""
     with tempfile.TemporaryDirectory() as folder:
         app = app_for(f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder))
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        try:
+            yield app
+        finally:
+            _close(app)
 
 
 @contextmanager
@@ -42,10 +42,16 @@ def postgres_app():
     """Yield the app on a fresh schema of the PostgreSQL server, dropped afterwards."""
     with tempfile.TemporaryDirectory() as folder, postgres_schema() as (url, connect_args):
         app = app_for(url, Path(folder), connect_args)
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        try:
+            yield app
+        finally:
+            _close(app)  # before the schema is dropped, even when a step failed
+
+
+def _close(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def app_on(database: str):
