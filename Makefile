@@ -60,9 +60,9 @@ lint: $(STAMPS)/venv ## Check style
 	.venv/bin/ruff check backend sync tests scripts wsgi.py gunicorn.conf.py
 	.venv/bin/ruff format --check backend sync tests scripts wsgi.py gunicorn.conf.py
 
-bench: install ## Print push/pull throughput on SQLite and PostgreSQL, and a worker's peak RSS under uploads
-	$(PY) scripts/bench.py
+bench: install ## Print issue 8's figures (peers, growth, province, 200 devices) as one table; upload RSS
 	$(PY) scripts/bench_uploads.py
+	$(PY) -m scripts.bench $(BENCH_ARGS)
 
 clean: ## Remove the built PWA and install stamps (keeps instance/)
 	rm -rf $(STAMPS) pwa/dist

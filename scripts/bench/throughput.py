@@ -1,27 +1,19 @@
-"""Print push and pull throughput of the real app on SQLite and PostgreSQL (`make bench`)."""
+"""Push and pull throughput of 10,000 hazards through the Flask test client, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import random
-import sys
-import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.api_client import Device
+from tests.people import seed_people
 
-from backend import create_app  # noqa: E402
-from backend.config import TestConfig  # noqa: E402
-from backend.extensions import db  # noqa: E402
-from tests.api_client import Device  # noqa: E402
-from tests.databases import PG_URL, postgres_answers, postgres_schema  # noqa: E402
-from tests.people import seed_people  # noqa: E402
+from .apps import COLUMN, app_on
+from .report import Row
 
 HAZARDS = 10_000
 PUSH_SIZE = 500
@@ -35,10 +27,10 @@ def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def report_bodies(client_id: str, rng: random.Random) -> list[bytes]:
+def report_bodies(client_id: str, rng: random.Random, hazards: int = HAZARDS, seq: int = 0) -> list[bytes]:
     """Build the push bodies: hazard.report commands with realistic, varied Chinese text, no photos."""
-    bodies, seq = [], 0
-    for _ in range(HAZARDS // PUSH_SIZE):
+    bodies = []
+    for _ in range(max(1, hazards // PUSH_SIZE)):
         commands = []
         for _ in range(PUSH_SIZE):
             seq += 1
@@ -66,13 +58,14 @@ def report_bodies(client_id: str, rng: random.Random) -> list[bytes]:
     return bodies
 
 
-def measure(app) -> dict[str, float]:
+def measure(app, hazards: int = HAZARDS) -> dict[str, float]:
     """Push every hazard as worker-a1, then pull everything from no cursor as officer-a."""
     client = app.test_client()
     with app.app_context():
         seed_people()
     worker = Device(client, "worker-a1")
-    bodies = report_bodies(worker.client_id, random.Random(7))
+    bodies = report_bodies(worker.client_id, random.Random(7), hazards)
+    hazards = len(bodies) * PUSH_SIZE
     started = time.perf_counter()
     for body in bodies:
         answer = client.post(
@@ -82,7 +75,7 @@ def measure(app) -> dict[str, float]:
         assert answer.status_code == 200 and all(o["status"] == "applied" for o in outcomes), outcomes[:1]
     push_seconds = time.perf_counter() - started
     officer = Device(client, "officer-a")
-    figures = {"push_cps": HAZARDS / push_seconds, "push_seconds": push_seconds}
+    figures = {"push_cps": hazards / push_seconds, "push_seconds": push_seconds}
     for encoding in ("gzip", "identity"):
         changes, size, cursor = 0, 0, None
         started = time.perf_counter()
@@ -109,64 +102,29 @@ def measure(app) -> dict[str, float]:
     return figures
 
 
-def app_for(url: str, folder: Path, connect_args: dict | None = None):
-    """Build the real app on a database, its tables created."""
-    config = TestConfig(url, folder)
-    if connect_args:
-        config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": connect_args}
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    return app
-
-
-@contextmanager
-def sqlite_app():
-    """Yield the app on a temporary SQLite file."""
-    with tempfile.TemporaryDirectory() as folder:
-        app = app_for(f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder))
-        yield app
-        with app.app_context():
-            db.engine.dispose()
-
-
-@contextmanager
-def postgres_app():
-    """Yield the app on a fresh schema of the PostgreSQL server, dropped afterwards."""
-    with tempfile.TemporaryDirectory() as folder, postgres_schema() as (url, connect_args):
-        app = app_for(url, Path(folder), connect_args)
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-def main() -> None:
-    """Run both databases and print one table."""
-    rows = []
-    with sqlite_app() as app:
-        rows.append(("SQLite (temp file)", measure(app)))
-    if postgres_answers():
-        with postgres_app() as app:
-            rows.append(("PostgreSQL", measure(app)))
-    else:
-        print(f"PostgreSQL does not answer at {PG_URL}: skipped that half.")
-    print(
-        f"\n{HAZARDS} hazards, pushes of {PUSH_SIZE} hazard.report commands (no photos), Flask test client;"
-    )
-    print(f"initial pull from no cursor as officer-a, pages of {PAGE_SIZE}.\n")
+def run(databases: list[str], quick: bool) -> list[Row]:
+    """Measure each database; print the detail table; return the rows of the final table."""
+    hazards = PUSH_SIZE if quick else HAZARDS
+    measured = {}
+    for database in databases:
+        with app_on(database) as app:
+            measured[COLUMN[database]] = measure(app, hazards)
+    print(f"\n{hazards} hazards, pushes of {PUSH_SIZE} hazard.report commands (no photos), Flask test client")
+    print(f"(in-process, no HTTP); initial pull from no cursor as officer-a, pages of {PAGE_SIZE}.\n")
     header = (
         f"{'database':<20} {'push cmd/s':>11} {'pull chg/s gzip':>16} {'pull chg/s plain':>17} "
         f"{'B/change gzip':>14} {'B/change plain':>15} {'changes':>8}"
     )
     print(header)
     print("-" * len(header))
-    for name, f in rows:
+    for name, f in measured.items():
         print(
             f"{name:<20} {f['push_cps']:>11,.0f} {f['gzip_cps']:>16,.0f} {f['identity_cps']:>17,.0f} "
             f"{f['gzip_bytes']:>14,.1f} {f['identity_bytes']:>15,.1f} {f['changes']:>8,}"
         )
-
-
-if __name__ == "__main__":
-    main()
+    part = f"throughput ({hazards:,} hazards, test client)"
+    return [
+        Row(part, "push cmd/s (pushes of 500)", {k: f"{f['push_cps']:,.0f}" for k, f in measured.items()}),
+        Row(part, "initial pull chg/s (gzip)", {k: f"{f['gzip_cps']:,.0f}" for k, f in measured.items()}),
+        Row(part, "pull B/change (gzip)", {k: f"{f['gzip_bytes']:,.0f}" for k, f in measured.items()}),
+    ]
