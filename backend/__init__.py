@@ -9,6 +9,8 @@ from flask_compress import Compress
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from sync import json_columns
+
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
 from .api import auth, blobs, deliveries, exports, health, office_channels, push, sync
 from .api.errors import register_error_handlers
@@ -42,6 +44,11 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
     app.config.from_object(config)
+    # Every engine, whatever options a deployment or bench gives it, reads and writes JSON with orjson.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **json_columns.engine_options(),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     init_text_boundary(app)
     logging.basicConfig(level=logging.INFO)
     if app.config.get("PROXY_COUNT"):

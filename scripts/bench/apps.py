@@ -18,6 +18,8 @@ COLUMN = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 def app_for(url: str, folder: Path, connect_args: dict | None = None):
     """Build the real app on a database, its tables created."""
     config = TestConfig(url, folder)
+    # As `make run` serves: the derived job runs on a thread after each push's commit, not in its answer.
+    config.DERIVED_AFTER_PUSH = "thread"
     if connect_args:
         config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": connect_args}
     app = create_app(config)
