@@ -70,26 +70,6 @@ def state(changes) -> dict[str, tuple[int, dict]]:
     return held
 
 
-def follow(device: Device, cursor: str | None, held: dict, limit: int = 500) -> str:
-    """Pull from the cursor until the end into held, starting over on reset_required; return the cursor."""
-    while True:
-        try:
-            page = device.pull(cursor, limit)
-        except SyncError as error:
-            assert error.code == "reset_required"
-            held.clear()
-            cursor = None
-            continue
-        for change in page["changes"]:
-            if change["deleted"]:
-                held.pop(change["id"], None)
-            else:
-                held[change["id"]] = (change["version"], change["data"])
-        cursor = page["cursor"]
-        if not page["more"]:
-            return cursor
-
-
 def history_with_a_deletion(alice: Device, clock: Clock) -> dict[str, str]:
     """On day 0: notes kept, edited and deleted; then, 100 days later, one new note."""
     kept, gone, edited = (
