@@ -9,9 +9,13 @@ from sqlalchemy import insert, select
 
 from backend import config, jobs
 from backend.extensions import db
-from sync import tables
+from sync import Change, tables
+
+from ..api_client import Device
+from ..people import seed_people
 
 TODAY = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
+PULL, PUSH = "/api/v1/sync/pull", "/api/v1/sync/push"
 
 
 def store_command(seq: int, received_at: datetime) -> None:
@@ -85,3 +89,38 @@ def test_the_retention_comes_from_the_environment_and_is_at_least_a_day(monkeypa
     monkeypatch.setenv("SYNC_RETENTION_DAYS", "0")
     with pytest.raises(ValueError):
         config.TestConfig("sqlite://", tmp_path)
+
+
+def test_over_http_a_stale_cursor_starts_over_and_an_old_seq_is_settled(app, client):
+    engine = app.extensions["sync_engine"]
+    engine.clock = lambda: TODAY - timedelta(days=100)
+    with app.app_context():
+        seed_people()  # published on the engine's clock, 100 days ago
+    worker = Device(client, "worker-a1")
+    report = worker.command(
+        "hazard.report", title="漏油", description="", location="车间", severity="general"
+    )
+    assert worker.push(report)["outcomes"][0]["status"] == "applied"
+    stale = client.get(PULL, headers=worker.headers).get_json()["cursor"]
+    with app.app_context():  # the hazard is deleted long ago (no command deletes one: an admin would)
+        stored = engine.load(db.session, "hazard", report["entity_id"])
+        engine.record_change(
+            db.session, Change("hazard", stored.id, stored.scope, {"id": stored.id}, deleted=True)
+        )
+        db.session.commit()
+    engine.clock = lambda: TODAY
+    assert "1 tombstones dropped" in compact(app)
+
+    refused = client.get(PULL, query_string={"cursor": stale}, headers=worker.headers)
+    assert refused.status_code == 410 and refused.get_json()["code"] == "reset_required"
+    fresh = client.get(PULL, headers=worker.headers).get_json()
+    assert report["entity_id"] not in {change["id"] for change in fresh["changes"]}
+
+    body = {"client_id": worker.client_id, "sent_at": TODAY.isoformat(), "commands": [report]}
+    answer = client.post(PUSH, json=body, headers={**worker.headers, "Accept-Language": "en"})
+    assert answer.status_code == 200
+    outcome = answer.get_json()["outcomes"][0]
+    assert (outcome["status"], outcome["code"], outcome["replayed"]) == ("rejected", "outcome_expired", True)
+    assert outcome["message"].startswith("This command was received long ago")
+    with app.app_context():
+        assert engine.load(db.session, "hazard", report["entity_id"]) is None  # not reported again
