@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed the demo data, recompute the derived entities, sweep unfinished uploads."""
+"""Flask CLI commands: seed the demo data, recompute derived entities, sweep uploads, compact sync history."""
 
 from __future__ import annotations
 
@@ -44,3 +44,17 @@ def register_cli(app: Flask) -> None:
         click.echo(sweep_partials())
 
     app.cli.add_command(blob_group)
+
+    sync_group = AppGroup("sync", help="The sync engine's stored history.")
+
+    @sync_group.command("compact")
+    @click.option(
+        "--days", type=click.IntRange(min=1), help="Keep this many days (default SYNC_RETENTION_DAYS)."
+    )
+    def sync_compact(days: int | None) -> None:
+        """Forget command outcomes and tombstones older than the retention age; advance the pull horizon."""
+        from .sync_compaction import compact_now
+
+        click.echo(compact_now(days))
+
+    app.cli.add_command(sync_group)

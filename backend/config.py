@@ -58,6 +58,8 @@ class Config:
         self.JWT_TOKEN_LOCATION = ["headers"]
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        # Command outcomes and tombstones older than this are forgotten (docs/sync.md, "Compaction").
+        self.SYNC_RETENTION_DAYS = retention_days(os.environ.get("SYNC_RETENTION_DAYS", "90"))
         # Large enough for a whole 10 MiB photo; push and blob views enforce their own limits.
         self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
         self.API_TITLE = "安全台账 sync API"
@@ -84,6 +86,14 @@ class Config:
             "yes",
             "on",
         )
+
+
+def retention_days(text: str) -> int:
+    """Read SYNC_RETENTION_DAYS: whole days, at least 1 (a shorter one would forget pushes in flight)."""
+    days = int(text)
+    if days < 1:
+        raise ValueError("SYNC_RETENTION_DAYS must be at least 1")
+    return days
 
 
 def engine_options(url: str) -> dict:

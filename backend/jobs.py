@@ -68,6 +68,15 @@ def blob_sweep(app: Flask) -> object:
         return sweep_partials()
 
 
+@job("sync compact", every_seconds=86400)
+def sync_compact(app: Flask) -> object:
+    """Forget sync history older than SYNC_RETENTION_DAYS (idempotent; a repeat finds nothing to do)."""
+    from .sync_compaction import compact_now
+
+    with app.app_context():
+        return compact_now()
+
+
 def run_once(app: Flask, name: str) -> object:
     """Run one registered job now, logging (not raising) its failure."""
     try:

@@ -114,6 +114,8 @@ class SyncEngine:
                 Text("client_id 必须是 UUID", "client_id must be a UUID"),
                 fields={"client_id": ["must be a UUID string"]},
             )
+        # Read before the scopes: changes of a scope the reader gains after this point lie above it.
+        mark = positions.current_position(session)
         last_seq = None
         if client_id is not None:
             row = session.execute(
@@ -126,7 +128,7 @@ class SyncEngine:
             last_seq = row.last_seq if row else 0
         scopes = self.scopes_for(session, actor)
         fingerprint = self.fingerprint_policy(actor, scopes)
-        page = pull.read_changes(session, actor, scopes, cursor, limit, fingerprint)
+        page = pull.read_changes(session, actor, scopes, cursor, limit, fingerprint, mark)
         page["last_seq"] = last_seq
         return page
 

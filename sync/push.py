@@ -22,6 +22,11 @@ TOO_LARGE = Text("一次同步的内容过多", "Too many commands or bytes in o
 OWNED = Text("该客户端属于另一位用户", "This client_id belongs to another user")
 NOT_FOUND = Text("记录不存在", "No such record")
 UNKNOWN = Text("未知的操作类型", "Unknown command type")
+FORGOTTEN = Text(
+    "这条操作很久以前已提交，服务器已不再保存它的结果：请查看该记录，如未生效请重新操作",
+    "This command was received long ago and its outcome is no longer kept: check the record and redo it "
+    "if it is missing",
+)
 
 
 def claim_client(session: Session, client_id: str, user_id: str, now: datetime) -> int:
@@ -60,6 +65,24 @@ def outcome_of(row: Any, replayed: bool = False) -> dict[str, Any]:
     if replayed:
         outcome["replayed"] = True
     return outcome
+
+
+def forgotten_outcome(command: Command) -> dict[str, Any]:
+    """Answer a re-sent seq whose stored outcome compaction dropped: settled, and never applied again.
+
+    Whether it was applied or rejected is no longer known. `applied` could tell a person that a refused
+    change went through; a final rejection makes the device drop it, show the message and take the
+    server's state of the record, which holds whatever the command did.
+    """
+    return {
+        "seq": command.seq,
+        "id": command.id,
+        "status": "rejected",
+        "entity_id": command.entity_id,
+        "code": "outcome_expired",
+        "message": FORGOTTEN.as_dict(),
+        "replayed": True,
+    }
 
 
 class PushRun:
@@ -103,7 +126,8 @@ class PushRun:
         stored = store.stored_outcomes(self.session, client_id, [c.seq for c in old])
         for command in old:
             row = stored.get(command.seq)
-            if row is None or row.id != command.id:
+            # No row: compaction dropped it; the id can no longer be compared (see forgotten_outcome).
+            if row is not None and row.id != command.id:
                 raise SyncError(
                     409,
                     "seq_mismatch",
@@ -135,7 +159,9 @@ class PushRun:
         self.current = store.load_entities(self.session, keys)
         self.stored = set(self.current)
         self.looked_up = set(keys)
-        outcomes = [outcome_of(stored[c.seq], replayed=True) for c in old]
+        outcomes = [
+            outcome_of(stored[c.seq], replayed=True) if c.seq in stored else forgotten_outcome(c) for c in old
+        ]
         blocked = None
         for command in fresh:
             missing = self._missing_blobs(command)

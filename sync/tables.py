@@ -62,6 +62,8 @@ commands = Table(
     Column("scope", String(80)),
     Column("late", Boolean, nullable=False, default=False),
     Index("ix_sync_commands_late", "scope", "late", "captured_at"),
+    # Compaction drops the oldest outcomes first, a batch at a time (sync/compaction.py).
+    Index("ix_sync_commands_received_at", "received_at"),
 )
 
 # Latest state of every synced entity; `position` orders changes for pull cursors.
@@ -84,7 +86,8 @@ entities = Table(
     Index("ix_sync_entities_entity_scope", "entity", "scope", "status"),
 )
 
-# One row: the highest position handed out. Taken under a row lock just before commit.
+# One row: the highest position handed out, taken under a row lock just before commit, and the horizon:
+# every row at or below it changed before the retention cutoff (advanced by sync/compaction.py).
 counter = Table(
     "sync_counter",
     metadata,

@@ -28,7 +28,17 @@ class Outcome(Schema):
     entity_id = fields.UUID()
     version = fields.Integer(metadata={"description": "when applied"})
     code = fields.String(
-        metadata={"enum": ["invalid", "forbidden", "conflict", "not_found", "unknown_type", "server_error"]}
+        metadata={
+            "enum": [
+                "invalid",
+                "forbidden",
+                "conflict",
+                "not_found",
+                "unknown_type",
+                "server_error",
+                "outcome_expired",
+            ]
+        }
     )
     message = fields.String()
     fields_ = fields.Dict(
