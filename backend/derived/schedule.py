@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from ..models import DerivedSchedule
+from ..models.derived_schedule import DUE_NOW
 from . import MODULES
 
 schedule = DerivedSchedule.__table__.c
@@ -19,23 +20,24 @@ def next_change_on(session, enterprise_id: str, today: date) -> date | None:
     return min((day for day in days if day is not None), default=None)
 
 
-def reschedule(session, enterprise_ids: Iterable[str], today: date) -> None:
+def reschedule(session, enterprise_ids: Iterable[str], today: date, partial: bool = False) -> None:
     """Store, without committing, the next derived day of these enterprises, freshly recorded as of today.
 
-    Call after recording their derived entities (refresh, a push): their reminders and daily digest are
-    looked at again by the next notify tick, which then sets their own next days.
+    Call after recording all their derived entities (refresh); after recording only some of them (a push's
+    listeners), pass partial=True: the day then only moves earlier, never past a recomputation still owed.
+    Their reminders and daily digest are looked at again by the next notify tick, which sets their own days.
     """
     for enterprise_id in dict.fromkeys(enterprise_ids):
-        days = {
-            "next_on": next_change_on(session, enterprise_id, today),
-            "remind_on": today,
-            "digest_on": today,
-        }
-        done = session.execute(
-            update(DerivedSchedule).where(schedule.enterprise_id == enterprise_id).values(days)
-        )
-        if done.rowcount == 0:
+        next_on = next_change_on(session, enterprise_id, today)
+        stored = session.get(DerivedSchedule, enterprise_id)
+        if stored is None:
+            days = {"next_on": DUE_NOW if partial else next_on, "remind_on": today, "digest_on": today}
             session.execute(insert(DerivedSchedule).values(enterprise_id=enterprise_id, **days))
+            continue
+        if partial and stored.next_on is not None:
+            next_on = min(stored.next_on, next_on or stored.next_on)
+        days = {"next_on": next_on, "remind_on": today, "digest_on": today}
+        session.execute(update(DerivedSchedule).where(schedule.enterprise_id == enterprise_id).values(days))
 
 
 def due_on(session, column, today: date, limit: int) -> list[str]:
@@ -59,5 +61,5 @@ def on_push(session, actor, changes) -> list:
 
     touched = [*touched_enterprises(changes), *touched_people(changes)]
     if touched:
-        reschedule(session, touched, clock.today_in_shanghai())
+        reschedule(session, touched, clock.today_in_shanghai(), partial=True)
     return []
