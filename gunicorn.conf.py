@@ -1,4 +1,4 @@
-"""gunicorn settings for `make run`: start the in-process periodic jobs in each worker (embedded default)."""
+"""gunicorn settings: every worker starts the periodic-job loop; the database claim runs each job once."""
 
 from backend import gunicorn_errors
 

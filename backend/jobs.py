@@ -1,4 +1,4 @@
-"""In-process periodic jobs for the embedded default (`make run`); at scale, cron runs the same CLI ticks."""
+"""Periodic jobs, run once per interval per deployment: every process may loop, the database claim decides."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from .job_claims import Claims, owner_name
+
 log = logging.getLogger(__name__)
 
-# name → (seconds between runs, job(app)); every job is idempotent, so a repeat or a second host is harmless.
+# name → (seconds between runs, job(app)); every job is idempotent: redoing a dead holder's run is harmless.
 JOBS: dict[str, tuple[int, Callable[[Flask], object]]] = {}
+# How often a waiting process asks whether a job is claimable: a dead holder's run is retried this soon.
+POLL_SECONDS = 30
 
 
 def job(name: str, every_seconds: int):
@@ -26,7 +30,7 @@ def job(name: str, every_seconds: int):
 
 @job("cadence tick", every_seconds=3600)
 def cadence_tick(app: Flask) -> object:
-    """Recompute derived entities (obligation states change with the date)."""
+    """Recompute the derived entities of the enterprises whose schedule day has come."""
     from .derived.tick import tick
     from .extensions import db
     from .sync_setup import sync_engine
@@ -86,16 +90,32 @@ def run_once(app: Flask, name: str) -> object:
         return None
 
 
-def start(app: Flask, stop: threading.Event | None = None) -> list[threading.Thread]:
-    """Start one daemon thread per job; each runs at once, then every interval, until stop is set."""
+def run_if_claimed(app: Flask, claims: Claims, name: str) -> bool:
+    """Run a job when this process wins its claim for the current interval; tell whether it ran."""
+    every = JOBS[name][0]
+    if not claims.claim(name, every):
+        return False
+    with claims.holding(name):
+        run_once(app, name)
+    return True
+
+
+def start(
+    app: Flask, stop: threading.Event | None = None, claims: Claims | None = None
+) -> list[threading.Thread]:
+    """Start one daemon thread per job; each runs the job whenever it wins the claim, until stop is set."""
     stop = stop or threading.Event()
+    claims = claims or Claims.for_app(app, owner_name())
     threads = []
     for name, (every, _function) in JOBS.items():
 
         def loop(name=name, every=every):
             while not stop.is_set():
-                run_once(app, name)
-                stop.wait(every)
+                try:
+                    run_if_claimed(app, claims, name)
+                except Exception:  # the database may be away for a while; the next poll tries again
+                    log.exception("job %s: claim failed", name)
+                stop.wait(min(every, POLL_SECONDS))
 
         thread = threading.Thread(target=loop, name=f"job: {name}", daemon=True)
         thread.start()

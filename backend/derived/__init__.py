@@ -1,7 +1,9 @@
 """Entities the server computes from records (badges, checklists, obligations, training records).
 
-Each module has `rebuild(session, enterprise_id) -> list[Change]`. A push only marks the enterprises it
-touched (marks.py); the derived job (worker.py) rebuilds them after the commit, the cadence tick as days pass.
+Each module has `rebuild(session, enterprise_id) -> list[Change]` and `next_change_on(session,
+enterprise_id, today)`, the next day time alone changes what it recorded. A push only marks the
+enterprises it touched (marks.py); the derived job (worker.py) rebuilds them after the commit and
+reschedules them (schedule.py); the cadence tick rebuilds those whose day has come.
 """
 
 from . import badge, checklist, due, person_record

@@ -34,3 +34,8 @@ def rebuild(session, enterprise_id: str) -> list[Change]:
     if enterprise is None:
         return []
     return changed_checklist(session, enterprise.id, enterprise.flags or [])
+
+
+def next_change_on(session, enterprise_id: str, today) -> None:
+    """Return None: no day passing changes a checklist."""
+    return None

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from sync import Change
+from sync import Change, tables
 
 from ..models import Enterprise
-from ..rules.cadence import Obligation, obligations
+from ..records import record
+from ..rules.cadence import Obligation, due_soon_days_of, next_state_change, obligations
+from ..rules.late_entry import leaves_lookback
 from ..scopes import enterprise_scope
 from . import clock
 from .differs import only_changed
-from .due_overview import active_lockouts, hazard_summary, late_entries
+from .due_overview import OVERDUE_STATUSES, active_lockouts, hazard_summary, late_entries
 from .due_sources import last_done
 
 ENTITY = "due"
@@ -67,3 +70,34 @@ def rebuild_many(session, enterprise_ids: list[str]) -> list[Change]:
         return []
     enterprises = session.scalars(select(Enterprise).where(Enterprise.id.in_(enterprise_ids)))
     return only_changed(session, [due_change(session, e) for e in enterprises])
+
+
+def next_change_on(session, enterprise_id: str, today: date) -> date | None:
+    """Return the first day after today on which the stored `due` changes by time alone (None: never)."""
+    data = record(session, ENTITY, enterprise_id)
+    if data is None:
+        return today + timedelta(days=1)
+    days = [
+        next_state_change(
+            clock.parse_day(o["next_due"]), due_soon_days_of(o["key"], o["interval_months"]), today
+        )
+        for o in data["obligations"]
+    ]
+    if data["major_hazards"]:
+        days.append(today + timedelta(days=1))  # days_open and days_to_deadline count every day
+    days.extend(leaves_lookback(clock.local_day(row["captured_at"])) for row in data["late_entries"])
+    # The overview counts only the overdue hazards; their deadlines are on the hazards themselves.
+    e = tables.entities.c
+    due_date = e.data["due_date"].as_string()
+    deadline = session.scalar(
+        select(func.min(due_date)).where(
+            e.entity == "hazard",
+            e.scope == enterprise_scope(enterprise_id),
+            e.status.in_(OVERDUE_STATUSES),
+            e.deleted.is_(False),
+            due_date >= today.isoformat(),
+        )
+    )
+    if deadline is not None:
+        days.append(clock.parse_day(deadline) + timedelta(days=1))
+    return min((day for day in days if day is not None and day > today), default=None)

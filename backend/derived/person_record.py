@@ -11,8 +11,8 @@ from sync import Change
 
 from ..models import Enterprise, User
 from ..records import records_of
-from ..rules.certificates import certificate_status
-from ..rules.training_requirements import exam_status, required_hours
+from ..rules.certificates import certificate_status, next_status_change
+from ..rules.training_requirements import exam_status, next_hours_year, required_hours
 from ..scopes import enterprise_scope
 from . import clock
 from .clock import local_day, parse_day
@@ -23,6 +23,8 @@ ENTITY = "person_record"
 EXAM_STATE_NAMES = {"not_taken": "none"}
 COUNTED_SESSION_EXCLUDES = ("cancelled",)
 REVOKED = "revoked"
+# States no day passing changes.
+FINAL_CERTIFICATE_STATES = (REVOKED, "expired")
 
 
 def _attendance(session_data: dict, user_id: str) -> dict | None:
@@ -109,3 +111,18 @@ def records_for(session, enterprise_id: str, user_ids: set[str] | None = None) -
 def rebuild(session, enterprise_id: str) -> list[Change]:
     """Return the person_record entities of one enterprise, computed afresh, when they changed."""
     return records_for(session, enterprise_id)
+
+
+def next_change_on(session, enterprise_id: str, today: date) -> date | None:
+    """Return the first day after today on which a stored person record changes by time alone."""
+    stored = records_of(session, ENTITY, enterprise_id)
+    if not stored:
+        return None
+    days = [next_hours_year(today)]  # the year, its hours and the hours owed start afresh
+    for person in stored:
+        for row in person.get("certificates") or []:
+            if row["state"] in FINAL_CERTIFICATE_STATES:
+                continue
+            review, expires = parse_day(row.get("next_review")), parse_day(row["expires_on"])
+            days.append(next_status_change(expires, review, today))
+    return min((day for day in days if day is not None), default=None)

@@ -1,29 +1,40 @@
-"""The daily recomputation (`flask cadence tick`): every derived entity of every enterprise, afresh."""
+"""The cadence tick: recompute the derived entities of the enterprises whose next time-driven day has come."""
 
 from __future__ import annotations
 
 from collections import Counter
-
-from sqlalchemy import select
+from datetime import date
 
 from sync import SyncEngine
 
-from ..models import Enterprise
+from . import clock
 from .refresh import refresh
+from .schedule import due_on, reschedule, schedule
+
+# Enterprises recomputed and committed together: bounds a transaction and the memory it holds.
+BATCH = 200
 
 
-def tick(session, engine: SyncEngine) -> Counter:
-    """Record every derived entity that changed since it was last computed; commit; count by entity."""
-    enterprise_ids = list(
-        session.scalars(select(Enterprise.id).order_by(Enterprise.created_at, Enterprise.id))
-    )
-    try:
-        recorded = refresh(session, engine, enterprise_ids)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    recorded["enterprises"] = len(enterprise_ids)
+def tick(session, engine: SyncEngine, today: date | None = None, batch: int = BATCH) -> Counter:
+    """Refresh every enterprise due by `derived_schedule`, batch by batch; commit each; count by entity."""
+    today = today or clock.today_in_shanghai()
+    recorded: Counter = Counter()
+    enterprises = 0
+    while True:
+        try:
+            due = due_on(session, schedule.next_on, today, batch)
+            if not due:
+                session.commit()
+                break
+            recorded.update(refresh(session, engine, due))
+            # reschedule stores days after today only, so a batch never comes back the same day.
+            reschedule(session, due, today)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        enterprises += len(due)
+    recorded["enterprises"] = enterprises
     return recorded
 
 
@@ -32,6 +43,6 @@ def summary(recorded: Counter) -> str:
     enterprises = recorded.get("enterprises", 0)
     changed = {entity: n for entity, n in sorted(recorded.items()) if entity != "enterprises"}
     if not changed:
-        return f"cadence tick: {enterprises} enterprises, nothing changed"
+        return f"cadence tick: {enterprises} enterprises due, nothing changed"
     counts = ", ".join(f"{entity} {n}" for entity, n in changed.items())
-    return f"cadence tick: {enterprises} enterprises, recorded {counts}"
+    return f"cadence tick: {enterprises} enterprises due, recorded {counts}"

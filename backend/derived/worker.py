@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 
 from flask import Flask
 
-from . import marks
+from . import clock, marks
 from .refresh import refresh
+from .schedule import reschedule
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ def drain(session, engine, batch: int = BATCH) -> Counter:
         try:
             recorded += refresh(session, engine, sorted(seen))
             recorded["enterprises"] += len(seen)
+            # Everything of these enterprises was recorded afresh: their next time-driven day follows.
+            reschedule(session, sorted(seen), clock.today_in_shanghai())
             marks.settle(session, seen)
             session.commit()
         except BaseException:
@@ -54,6 +58,7 @@ class Worker:
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.running = False
 
     def poke(self) -> None:
         """Ask for a drain soon; starts the thread on first use."""
@@ -63,14 +68,26 @@ class Worker:
                 self.thread.start()
         self.wake.set()
 
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no drain runs or is asked for (benches and shutdown); tell whether it got there."""
+        deadline = time.monotonic() + timeout
+        while self.wake.is_set() or self.running:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def _loop(self) -> None:
         while True:
             self.wake.wait()
+            self.running = True
             self.wake.clear()
             try:
                 drain_app(self.app)
             except Exception:
                 log.exception("derived job failed; the marks stay for the next run")
+            finally:
+                self.running = False
 
 
 def init_worker(app: Flask, engine) -> None:

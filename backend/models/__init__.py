@@ -3,7 +3,9 @@
 from .auth import LoginAttempt, LoginSession, RefreshToken
 from .delivery import Delivery
 from .derived_mark import DerivedMark
+from .derived_schedule import DerivedSchedule
 from .enterprise import Enterprise
+from .job_run import JobRun
 from .notification_claim import NotificationClaim
 from .office_channel import OfficeChannel
 from .push_subscription import PushSubscription
@@ -12,7 +14,9 @@ from .user import User
 __all__ = [
     "Delivery",
     "DerivedMark",
+    "DerivedSchedule",
     "Enterprise",
+    "JobRun",
     "LoginAttempt",
     "LoginSession",
     "NotificationClaim",

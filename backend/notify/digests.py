@@ -1,36 +1,36 @@
-"""Digests of the tick: the bureau's weekly summary per enterprise, each enterprise's daily summary."""
+"""Digests of the tick, read from stored `due` and person records: the bureau's weekly, officers' daily."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sync import tables
 from sync.store import begin_writes
 
 from ..derived import clock
-from ..derived.due_overview import active_lockouts, hazard_summary, late_entries
-from ..derived.due_sources import last_done
-from ..derived.person_record import exam_data
-from ..models import Enterprise, User
+from ..derived.schedule import due_on, schedule, set_day
+from ..models import Enterprise, NotificationClaim, User
 from ..models.types import utcnow
-from ..records import records_of
 from ..rules import reminder_rules as rules
-from ..rules.cadence import obligations
 from .inbox import notify, notify_office
 from .reminders import BUREAU, claim, office_recipient
 
 EXAM_FAILED = ("retake_allowed", "retraining_required")
 INSPECTION_KEYS = ("principal_inspection",)
 BUREAU_URL = "/#/bureau"
+# Enterprises whose daily digest is owed, read per query.
+BATCH = 200
 
 
 @dataclass
 class Standing:
-    """What one enterprise's digest line reports, computed for one day."""
+    """What one enterprise's digest line reports, as its stored derived entities say."""
 
     enterprise: Enterprise
     open_major_hazards: int = 0
@@ -59,40 +59,70 @@ class Standing:
         return f"{self.enterprise.name}：{'，'.join(found) if found else '无逾期事项'}"
 
 
-def standing_of(session: Session, enterprise: Enterprise, today: date) -> Standing:
-    """Compute an enterprise's standing on a day from the same sources as its `due` entity."""
-    since = clock.local_day(enterprise.created_at)
-    profile = {**enterprise.to_data(), "registered_on": since.isoformat() if since else None}
-    hazards = hazard_summary(session, enterprise.id, today)
+def standing_of(enterprise: Enterprise, due: dict[str, Any] | None, exam_failures: int) -> Standing:
+    """Read an enterprise's standing from its stored `due` (nothing recomputed) and its exam failures."""
+    due = due or {}
     standing = Standing(
         enterprise,
-        open_major_hazards=hazards["open_major_hazards"],
-        overdue_hazards=hazards["overdue_hazards"],
-        late_entries=len(late_entries(session, enterprise.id, today)),
-        active_lockouts=active_lockouts(session, enterprise.id),
+        open_major_hazards=due.get("open_major_hazards", 0),
+        overdue_hazards=due.get("overdue_hazards", 0),
+        late_entries=len(due.get("late_entries") or []),
+        active_lockouts=due.get("active_lockouts", 0),
+        exam_failures=exam_failures,
     )
-    for obligation in obligations(profile["flags"], last_done(session, profile), today, since):
-        if obligation.state == "due_soon":
-            standing.due_soon.append(f"{obligation.label_zh}（{obligation.next_due.isoformat()}）")
-        elif obligation.state == "overdue":
-            target = standing.overdue_inspections if obligation.key in INSPECTION_KEYS else None
-            if target is None and obligation.key.endswith("_drill"):
+    for obligation in due.get("obligations") or []:
+        if obligation["state"] == "due_soon":
+            standing.due_soon.append(f"{obligation['label_zh']}（{obligation['next_due']}）")
+        elif obligation["state"] == "overdue":
+            target = standing.overdue_inspections if obligation["key"] in INSPECTION_KEYS else None
+            if target is None and obligation["key"].endswith("_drill"):
                 target = standing.overdue_drills
             if target is not None:
-                target.append(obligation.label_zh)
-    sessions = records_of(session, "training_session", enterprise.id)
-    people = _users(session, User.enterprise_id == enterprise.id)
-    standing.exam_failures = sum(1 for u in people if exam_data(sessions, u)["status"] in EXAM_FAILED)
+                target.append(obligation["label_zh"])
     return standing
 
 
-def _enterprises(session: Session) -> list[Enterprise]:
-    return list(session.scalars(select(Enterprise).order_by(Enterprise.name, Enterprise.id)))
+def stored_dues(session: Session, enterprise_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Return enterprise id → its stored `due` data (all enterprises, or those named)."""
+    e = tables.entities.c
+    query = select(e.id, e.data).where(e.entity == "due", e.deleted.is_(False))
+    if enterprise_ids is not None:
+        query = query.where(e.id.in_(enterprise_ids))
+    return dict(session.execute(query).all())
+
+
+def exam_failures(session: Session, enterprise_ids: list[str] | None = None) -> Counter:
+    """Count, per enterprise, the active people whose stored person record shows a failed exam."""
+    e = tables.entities.c
+    query = (
+        select(User.enterprise_id, func.count())
+        .select_from(tables.entities)
+        .join(User, User.id == e.id)
+        .where(
+            e.entity == "person_record",
+            e.deleted.is_(False),
+            User.active.is_(True),
+            e.data[("exam", "status")].as_string().in_(EXAM_FAILED),
+        )
+        .group_by(User.enterprise_id)
+    )
+    if enterprise_ids is not None:
+        query = query.where(User.enterprise_id.in_(enterprise_ids))
+    return Counter(dict(session.execute(query).all()))
+
+
+def _enterprises(session: Session, *conditions) -> list[Enterprise]:
+    query = select(Enterprise).where(*conditions).order_by(Enterprise.name, Enterprise.id)
+    return list(session.scalars(query))
 
 
 def _users(session: Session, *conditions) -> list[str]:
     query = select(User.id).where(User.active.is_(True), *conditions).order_by(User.username)
     return list(session.scalars(query))
+
+
+def _claimed(session: Session, key: str) -> bool:
+    return session.get(NotificationClaim, key) is not None
 
 
 def _send(session, kind, period, recipients, office, title, body, lines, url, now, sent: Counter) -> None:
@@ -110,11 +140,16 @@ def _send(session, kind, period, recipients, office, title, body, lines, url, no
 
 def weekly_bureau_digest(session: Session, today: date, now: datetime, sent: Counter) -> None:
     """Send this ISO week's summary, one line per enterprise, to every bureau user and the bureau's robot."""
-    standings = [standing_of(session, e, today) for e in _enterprises(session)]
+    week = rules.iso_week(today)
+    if _claimed(
+        session, rules.claim_key("digest_weekly", f"{BUREAU}:{week}", "digest", office_recipient(None))
+    ):
+        return  # sent this week: every later tick of the week costs this one lookup
+    dues, failures = stored_dues(session), exam_failures(session)
+    standings = [standing_of(e, dues.get(e.id), failures[e.id]) for e in _enterprises(session)]
     totals: Counter = Counter()
     for standing in standings:
         totals.update(standing.counts())
-    week = rules.iso_week(today)
     flagged = sum(1 for s in standings if any(s.counts().values()))
     short = "，".join(f"{name} {n}" for name, n in totals.items() if n) or "无逾期事项"
     title = f"安全生产周报（{week}）"
@@ -141,17 +176,31 @@ def daily_officer_lines(standing: Standing) -> list[str]:
     return lines
 
 
+def daily_officer_digest(session: Session, enterprise: Enterprise, today: date, now, sent: Counter) -> bool:
+    """Send one enterprise's officers and robot today's summary; False when there is nothing to say."""
+    due = stored_dues(session, [enterprise.id]).get(enterprise.id)
+    failures = exam_failures(session, [enterprise.id])[enterprise.id]
+    lines = daily_officer_lines(standing_of(enterprise, due, failures))
+    if not lines:
+        return False
+    officers = _users(session, User.enterprise_id == enterprise.id, User.role == "officer")
+    title = f"{enterprise.name} 安全日报（{today.isoformat()}）"
+    body = "；".join(lines)
+    period = today.isoformat()
+    _send(session, "digest_daily", period, officers, enterprise.id, title, body, lines, "/#/", now, sent)
+    return True
+
+
 def daily_officer_digests(session: Session, today: date, now: datetime, sent: Counter) -> None:
-    """Send each enterprise's officers and robot today's summary, where there is something to say."""
-    for enterprise in _enterprises(session):
-        lines = daily_officer_lines(standing_of(session, enterprise, today))
-        if not lines:
-            continue
-        officers = _users(session, User.enterprise_id == enterprise.id, User.role == "officer")
-        title = f"{enterprise.name} 安全日报（{today.isoformat()}）"
-        body = "；".join(lines)
-        period = today.isoformat()
-        _send(session, "digest_daily", period, officers, enterprise.id, title, body, lines, "/#/", now, sent)
+    """Send the daily digest of each enterprise whose digest day has come; it is owed again tomorrow."""
+    while due := due_on(session, schedule.digest_on, today, BATCH):
+        begin_writes(session)
+        for enterprise_id in due:
+            enterprise = session.get(Enterprise, enterprise_id)
+            said = enterprise is not None and daily_officer_digest(session, enterprise, today, now, sent)
+            # Nothing to say: no digest until a change (a push, a day the cadence tick acts on) reschedules.
+            set_day(session, schedule.digest_on, enterprise_id, today + timedelta(days=1) if said else None)
+        session.commit()
 
 
 def run_digests(session: Session, today: date | None = None, now: datetime | None = None) -> Counter:

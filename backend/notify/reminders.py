@@ -1,4 +1,4 @@
-"""Reminders of the tick: drills and inspections due, hazard deadlines and escalation, certificates."""
+"""Reminders of the tick, from stored state: obligations due, hazard deadlines, escalation, certificates."""
 
 from __future__ import annotations
 
@@ -7,24 +7,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync.store import begin_writes
 
 from ..derived import clock
-from ..derived.due_sources import last_done
-from ..derived.person_record import exam_data
-from ..hazard_records import hazards_of
-from ..models import Enterprise, NotificationClaim, User
+from ..derived.schedule import due_on, schedule, set_day
+from ..models import Enterprise, NotificationClaim
 from ..models.types import utcnow
-from ..records import records_of
 from ..rules import reminder_rules as rules
-from ..rules.cadence import obligations
 from .inbox import notify, notify_office
+from .reminder_sources import BUREAU, Sources, load_sources
 
-BUREAU = "bureau"
+# Enterprises whose reminder day has come, read per query.
+BATCH = 200
 OBLIGATION_TITLES = {"d-14": "14 天后到期", "d-7": "7 天后到期", "d-0": "今天到期"}
 KIND_NAMES = {"drill_due": "演练", "inspection_due": "主要负责人带队检查"}
 
@@ -64,68 +61,37 @@ def claim(session: Session, key: str, now: datetime) -> bool:
     return True
 
 
-class People:
-    """The active people of an enterprise by role, and the bureau's, read once per enterprise."""
-
-    def __init__(self, session: Session, enterprise_id: str):
-        query = select(User).where(User.active.is_(True))
-        users = session.scalars(query.where(User.enterprise_id == enterprise_id).order_by(User.username))
-        self.by_id = {u.id: u for u in users}
-        bureau = session.scalars(query.where(User.role == BUREAU).order_by(User.username))
-        self.bureau = tuple(u.id for u in bureau)
-
-    def with_role(self, *roles: str) -> tuple[str, ...]:
-        """Return the ids of the enterprise's active people with any of these roles."""
-        return tuple(u.id for u in self.by_id.values() if u.role in roles)
-
-    def audience(self, names: tuple[str, ...], person: str | None = None) -> tuple[str, ...]:
-        """Resolve audience names ('holder', 'worker', 'assignee' → person; roles; 'bureau') to ids."""
-        found: list[str] = []
-        for name in names:
-            if name in ("holder", "worker", "assignee"):
-                found.extend([person] if person in self.by_id else [])
-            elif name == BUREAU:
-                found.extend(self.bureau)
-            else:
-                found.extend(self.with_role(name))
-        return tuple(dict.fromkeys(found))
-
-    def name(self, user_id: str | None) -> str:
-        """Return a person's display name, or '未指派' for nobody."""
-        user = self.by_id.get(user_id) if user_id else None
-        return user.display_name if user else "未指派"
-
-
-def obligation_reminders(session, enterprise: Enterprise, people: People, today: date) -> Iterator[Reminder]:
-    """Yield the drill and inspection reminders due today, recomputed from the cadence rules."""
-    since = clock.local_day(enterprise.created_at)
-    profile = {**enterprise.to_data(), "registered_on": since.isoformat() if since else None}
-    for obligation in obligations(profile["flags"], last_done(session, profile), today, since):
-        if obligation.key not in rules.OBLIGATION_REMINDERS:
+def obligation_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
+    """Yield the drill and inspection reminders due today, from the obligations the stored `due` holds."""
+    enterprise, people = sources.enterprise, sources.people
+    for obligation in (sources.due or {}).get("obligations") or []:
+        if obligation["key"] not in rules.OBLIGATION_REMINDERS:
             continue
-        occasion = rules.obligation_occasion(obligation.next_due, today)
+        next_due = clock.parse_day(obligation["next_due"])
+        occasion = rules.obligation_occasion(next_due, today)
         if occasion is None:
             continue
-        kind, roles = rules.OBLIGATION_REMINDERS[obligation.key]
-        late = (today - obligation.next_due).days
+        kind, roles = rules.OBLIGATION_REMINDERS[obligation["key"]]
+        late = (today - next_due).days
         when = f"已逾期 {late} 天" if late > 0 else OBLIGATION_TITLES[occasion]
+        label = obligation["label_zh"]
         yield Reminder(
             kind=kind,
-            subject=f"{enterprise.id}:{obligation.key}:{obligation.next_due.isoformat()}",
+            subject=f"{enterprise.id}:{obligation['key']}:{next_due.isoformat()}",
             occasion=occasion,
             recipients=people.audience(roles),
-            title=f"{obligation.label_zh}{when}",
-            body=f"{enterprise.name}：{obligation.label_zh}应于 {obligation.next_due} 前完成（{when}）",
+            title=f"{label}{when}",
+            body=f"{enterprise.name}：{label}应于 {next_due} 前完成（{when}）",
             url="/#/",
             source={"entity": "due", "id": enterprise.id},
             offices=(enterprise.id,),
         )
 
 
-def hazard_reminders(session, enterprise: Enterprise, people: People, today: date) -> Iterator[Reminder]:
+def hazard_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
     """Yield deadline warnings and every escalation rung reached today for the enterprise's hazards."""
-    hazards = [h for h in hazards_of(session, enterprise.id, rules.HAZARD_REMINDER_STATUSES) if h.due_date]
-    for hazard in sorted(hazards, key=lambda h: (h.due_date, h.id)):
+    enterprise, people = sources.enterprise, sources.people
+    for hazard in sources.hazards:
         due = hazard.due_date.isoformat()
         subject = f"{hazard.id}:{due}"
         major = hazard.severity == "major"
@@ -163,33 +129,36 @@ def hazard_reminders(session, enterprise: Enterprise, people: People, today: dat
             )
 
 
-def certificate_reminders(certificates: list[dict], people: People, today: date) -> Iterator[Reminder]:
+def certificate_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
     """Yield the expiry warnings of special-operation certificates within the renewal window."""
-    for certificate in certificates:
-        expires = clock.parse_day(certificate.get("expires_on"))
-        holder = certificate.get("user_id")
-        if certificate.get("status") == "revoked" or expires is None or holder not in people.by_id:
-            continue
-        if not rules.certificate_warning_due(expires, today):
-            continue
-        operation = certificate.get("operation") or "特种作业"
-        yield Reminder(
-            kind="certificate_expiry",
-            subject=f"{certificate['id']}:{expires.isoformat()}",
-            occasion=f"d-{rules.CERTIFICATE_WARN_DAYS}",
-            recipients=people.audience(rules.CERTIFICATE_AUDIENCE, holder),
-            title="特种作业操作证即将到期",
-            body=f"{people.name(holder)}的{operation}操作证 {expires} 到期，请在到期前申请延期换证",
-            url="/#/me",
-            source={"entity": "certificate", "id": certificate["id"]},
-        )
+    people = sources.people
+    for person in sources.person_records:
+        holder = person["user_id"]
+        for certificate in person.get("certificates") or []:
+            expires = clock.parse_day(certificate.get("expires_on"))
+            if certificate["state"] == "revoked" or expires is None or holder not in people.by_id:
+                continue
+            if not rules.certificate_warning_due(expires, today):
+                continue
+            operation = certificate.get("operation") or "特种作业"
+            yield Reminder(
+                kind="certificate_expiry",
+                subject=f"{certificate['id']}:{expires.isoformat()}",
+                occasion=f"d-{rules.CERTIFICATE_WARN_DAYS}",
+                recipients=people.audience(rules.CERTIFICATE_AUDIENCE, holder),
+                title="特种作业操作证即将到期",
+                body=f"{people.name(holder)}的{operation}操作证 {expires} 到期，请在到期前申请延期换证",
+                url="/#/me",
+                source={"entity": "certificate", "id": certificate["id"]},
+            )
 
 
-def retraining_reminders(sessions: list[dict], people: People) -> Iterator[Reminder]:
+def retraining_reminders(sources: Sources) -> Iterator[Reminder]:
     """Yield a reminder for each person whose last exam left them needing retraining (脱产培训)."""
-    for user_id in people.by_id:
-        exam = exam_data(sessions, user_id)
-        if exam["status"] != "retraining_required":
+    people = sources.people
+    for person in sources.person_records:
+        user_id, exam = person["user_id"], person.get("exam") or {}
+        if exam.get("status") != "retraining_required" or user_id not in people.by_id:
             continue
         yield Reminder(
             kind="retraining_required",
@@ -203,9 +172,10 @@ def retraining_reminders(sessions: list[dict], people: People) -> Iterator[Remin
         )
 
 
-def training_reminders(sessions: list[dict], people: People, today: date) -> Iterator[Reminder]:
+def training_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
     """Yield the day-before reminders of scheduled training sessions to their invitees."""
-    for held in sessions:
+    people = sources.people
+    for held in sources.scheduled_sessions:
         day = clock.local_day(held.get("scheduled_at"))
         if held.get("status") != "scheduled" or day is None or not rules.training_tomorrow(day, today):
             continue
@@ -223,18 +193,35 @@ def training_reminders(sessions: list[dict], people: People, today: date) -> Ite
         )
 
 
-def enterprise_reminders(session, enterprise: Enterprise, today: date) -> list[Reminder]:
+def enterprise_reminders(sources: Sources, today: date) -> list[Reminder]:
     """Return every reminder of one enterprise whose occasion is today."""
-    people = People(session, enterprise.id)
-    sessions = records_of(session, "training_session", enterprise.id)
-    certificates = records_of(session, "certificate", enterprise.id)
     return [
-        *obligation_reminders(session, enterprise, people, today),
-        *hazard_reminders(session, enterprise, people, today),
-        *certificate_reminders(certificates, people, today),
-        *retraining_reminders(sessions, people),
-        *training_reminders(sessions, people, today),
+        *obligation_reminders(sources, today),
+        *hazard_reminders(sources, today),
+        *certificate_reminders(sources, today),
+        *retraining_reminders(sources),
+        *training_reminders(sources, today),
     ]
+
+
+def next_reminder_day(sources: Sources, today: date) -> date | None:
+    """Return the first day after today on which any of the enterprise's reminders reaches a new occasion."""
+    days = [
+        rules.next_obligation_occasion(clock.parse_day(o["next_due"]), today)
+        for o in (sources.due or {}).get("obligations") or []
+        if o["key"] in rules.OBLIGATION_REMINDERS
+    ]
+    days.extend(rules.next_hazard_occasion(h.due_date, h.severity, today) for h in sources.hazards)
+    days.extend(
+        rules.next_certificate_occasion(clock.parse_day(c["expires_on"]), today)
+        for person in sources.person_records
+        for c in person.get("certificates") or []
+        if c["state"] != "revoked" and c.get("expires_on")
+    )
+    scheduled = (clock.local_day(held.get("scheduled_at")) for held in sources.scheduled_sessions)
+    days.extend(rules.next_training_occasion(day, today) for day in scheduled if day)
+    # Retraining follows an exam, not a date: the push that records it reschedules the enterprise.
+    return min((day for day in days if day is not None), default=None)
 
 
 def send(session: Session, reminder: Reminder, now: datetime, sent: Counter) -> None:
@@ -260,25 +247,40 @@ def send(session: Session, reminder: Reminder, now: datetime, sent: Counter) -> 
             sent["office"] += 1
 
 
+def remind_enterprise(
+    session: Session, enterprise_id: str, today: date, now: datetime, sent: Counter
+) -> None:
+    """Send one enterprise's reminders of today and store the day its next occasion starts; commit."""
+    try:
+        # On SQLite: a real transaction before the savepoints, and the write lock, so a second tick
+        # waits for this one's commit and then finds every claim taken.
+        begin_writes(session)
+        enterprise = session.get(Enterprise, enterprise_id)
+        if enterprise is not None:
+            sources = load_sources(session, enterprise)
+            for reminder in enterprise_reminders(sources, today):
+                send(session, reminder, now, sent)
+            day = next_reminder_day(sources, today)
+        else:
+            day = None
+        set_day(session, schedule.remind_on, enterprise_id, day)
+        # The claims, the notifications they produced and the next day commit together, or none does.
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def run_reminders(session: Session, today: date | None = None, now: datetime | None = None) -> Counter:
-    """Send every reminder due today that no tick has claimed; commit per enterprise; count by kind."""
+    """Send the reminders of the enterprises whose reminder day has come, once each; count by kind."""
     today = today or clock.today_in_shanghai()
     now = now or utcnow()
     sent: Counter = Counter()
-    query = select(Enterprise.id).order_by(Enterprise.created_at, Enterprise.id)
-    enterprise_ids = list(session.scalars(query))
-    session.commit()
-    for enterprise_id in enterprise_ids:
-        try:
-            # On SQLite: a real transaction before the savepoints, and the write lock, so a second tick
-            # waits for this one's commit and then finds every claim taken.
-            begin_writes(session)
-            enterprise = session.get(Enterprise, enterprise_id)
-            for reminder in enterprise_reminders(session, enterprise, today):
-                send(session, reminder, now, sent)
-            # The claims and the notifications they produced commit together, or neither does.
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return sent
+    while True:
+        # Each enterprise done leaves the selection (its next day is after today): an indexed range scan.
+        due = due_on(session, schedule.remind_on, today, BATCH)
+        session.commit()
+        if not due:
+            return sent
+        for enterprise_id in due:
+            remind_enterprise(session, enterprise_id, today, now, sent)

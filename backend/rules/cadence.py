@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .cadence_table import (
     CADENCE_RULES,
@@ -145,3 +145,20 @@ def obligations(
         for rule in rules
         if applies(rule, held)
     ]
+
+
+RULES_BY_KEY = {rule.key: rule for rule in CADENCE_RULES}
+
+
+def due_soon_days_of(key: str, months: int) -> int:
+    """Return how many days before its due date the obligation of that key and interval turns due_soon."""
+    rule = RULES_BY_KEY.get(key)
+    if rule is not None and rule.due_soon_days is not None:
+        return rule.due_soon_days
+    return due_soon_days_for(months)
+
+
+def next_state_change(next_due: date, due_soon_days: int, today: date) -> date | None:
+    """Return the first day after `today` on which the obligation's state changes by time alone."""
+    turns = (next_due - timedelta(days=due_soon_days), next_due + timedelta(days=1))
+    return min((day for day in turns if day > today), default=None)

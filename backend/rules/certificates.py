@@ -88,3 +88,12 @@ def reexam_required(off_job_since: date | None, back_on: date) -> bool:
     if off_job_since is None:
         return False
     return back_on > add_months(off_job_since, OFF_JOB_MONTHS_BEFORE_REEXAM)
+
+
+def next_status_change(expires_on: date, next_review: date | None, today: date) -> date | None:
+    """Return the first day after `today` on which a certificate's state changes by time alone."""
+    window = timedelta(days=APPLY_WITHIN_DAYS)
+    turns = [expires_on - window, expires_on + timedelta(days=1)]
+    if next_review is not None:
+        turns.append(next_review - window)
+    return min((day for day in turns if day > today), default=None)

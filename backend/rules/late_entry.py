@@ -27,3 +27,8 @@ def is_late(captured_at: datetime, received_at: datetime, limit_hours: float = L
 def in_lookback(captured_on: date, today: date, days: int = LATE_ENTRY_LOOKBACK_DAYS) -> bool:
     """Tell whether a capture day falls within the overview's lookback window (today included)."""
     return today - timedelta(days=days) <= captured_on <= today
+
+
+def leaves_lookback(captured_on: date, days: int = LATE_ENTRY_LOOKBACK_DAYS) -> date:
+    """Return the first day on which an entry captured that day is out of the lookback window."""
+    return captured_on + timedelta(days=days + 1)

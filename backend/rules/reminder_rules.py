@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 # Cadence obligations that remind, by obligation key: (notification kind, recipient roles). Obligations not
 # listed here (ledger update, statistics reports…) show in `due` and the digests but send no reminder.
@@ -110,3 +110,36 @@ def digest_time_reached(local: datetime, weekly: bool = False) -> bool:
     if weekly and local.weekday() > WEEKLY_DIGEST_WEEKDAY:
         return True
     return local.hour >= DIGEST_HOUR
+
+
+def _first_after(today: date, days) -> date | None:
+    return min((day for day in days if day is not None and day > today), default=None)
+
+
+def next_obligation_occasion(next_due: date, today: date) -> date | None:
+    """Return the first day after today on which an obligation reaches a new reminder stage."""
+    if today <= next_due:
+        starts = [next_due - timedelta(days=d) for d in OBLIGATION_REMIND_DAYS]
+        return _first_after(today, [*starts, next_due + timedelta(days=1)])
+    week = (today - next_due).days - 1
+    return next_due + timedelta(days=1 + OVERDUE_REPEAT_DAYS * (week // OVERDUE_REPEAT_DAYS + 1))
+
+
+def next_hazard_occasion(due_date: date, severity: str, today: date) -> date | None:
+    """Return the first day after today on which a hazard's warning or a rung of its ladder starts."""
+    rungs = [
+        due_date + timedelta(days=1 + step.after_days)
+        for step in ESCALATION_LADDER
+        if not step.major_only or severity == "major"
+    ]
+    return _first_after(today, [due_date - timedelta(days=HAZARD_WARN_DAYS), *rungs])
+
+
+def next_certificate_occasion(expires_on: date, today: date) -> date | None:
+    """Return the day a certificate's expiry warning starts, when after today."""
+    return _first_after(today, [expires_on - timedelta(days=CERTIFICATE_WARN_DAYS)])
+
+
+def next_training_occasion(scheduled_on: date, today: date) -> date | None:
+    """Return the day a training session's invitees are reminded, when after today."""
+    return _first_after(today, [scheduled_on - timedelta(days=TRAINING_REMIND_DAYS_BEFORE)])

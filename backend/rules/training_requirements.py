@@ -109,3 +109,8 @@ def exam_status(attempts: Sequence[tuple[date, int]]) -> ExamStatus:
     for attempt in sorted(attempts, key=lambda a: a[0]):
         state, last = EXAM_TRANSITIONS[(state, passes(attempt[1]))], attempt
     return ExamStatus(state, last[1] if last else None, last[0] if last else None)
+
+
+def next_hours_year(today: date) -> date:
+    """Return the day the yearly hours count starts afresh (1 January of next year)."""
+    return date(today.year + 1, 1, 1)

@@ -51,6 +51,9 @@ def postgres_app():
 
 
 def _close(app) -> None:
+    worker = app.extensions.get("derived_worker")
+    if worker is not None:
+        worker.wait_idle()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

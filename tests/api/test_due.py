@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from backend.derived import clock, marks
+from backend.derived.refresh import refresh
+from backend.derived.schedule import reschedule
 from backend.derived.tick import tick
 from backend.extensions import db
 from backend.scopes import enterprise_scope
@@ -38,7 +40,10 @@ def put(app, entity: str, enterprise_id: str, **data) -> str:
         sync_engine().record_change(
             db.session, Change(entity, entity_id, enterprise_scope(enterprise_id), body)
         )
-        tick(db.session, sync_engine())
+        # As the push path does: recompute the enterprise's derived entities and its next day.
+        refresh(db.session, sync_engine(), [enterprise_id])
+        reschedule(db.session, [enterprise_id], TODAY)
+        db.session.commit()
     return entity_id
 
 

@@ -14,7 +14,16 @@ from backend.notify import deliver_due
 from backend.notify.digests import run_digests
 
 from .conftest import DINGTALK_SECRET
-from .test_reminders import REGISTERED, add_hazard, at, days, notifications, received, registered_on
+from .test_reminders import (
+    REGISTERED,
+    add_hazard,
+    at,
+    cadence,
+    days,
+    notifications,
+    received,
+    registered_on,
+)
 from .test_webpush import subscribe
 
 MONDAY = date(2025, 3, 3)
@@ -46,6 +55,7 @@ def bureau_robot(app, people, robots):
 def digest_tick(app, day: date, hour: int = 10):
     with app.app_context():
         try:
+            cadence(day)
             sent = run_digests(db.session, today=day, now=at(day, hour))
             deliver_due(db.session, at(day, hour))
             return sent

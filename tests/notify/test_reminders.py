@@ -6,11 +6,13 @@ import threading
 import uuid
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from sqlalchemy import func, select
 
 from backend.derived import clock
+from backend.derived.tick import tick as cadence_tick
 from backend.extensions import db
 from backend.models import Enterprise, NotificationClaim, OfficeChannel
 from backend.notify.cli import notify_tick
@@ -45,12 +47,19 @@ def registered_on(day: date) -> None:
     db.session.commit()
 
 
+def cadence(day: date) -> None:
+    """Run the cadence job on that day: the stored `due` and person records the reminders read are current."""
+    with mock.patch.object(clock, "today_in_shanghai", lambda: day):
+        cadence_tick(db.session, sync_engine(), today=day)
+
+
 def tick(app, day: date, monkeypatch=None) -> Counter:
-    """Run the reminders as `flask notify tick` would on that day."""
+    """Run the reminders as the jobs would on that day: after the cadence tick, `flask notify tick`."""
     if monkeypatch:
         monkeypatch.setattr(clock, "today_in_shanghai", lambda: day)
     with app.app_context():
         try:
+            cadence(day)
             return run_reminders(db.session, today=day, now=at(day))
         finally:
             db.session.remove()
@@ -255,6 +264,9 @@ def _ticks_at_the_same_time_send_each_reminder_once(app, people):
         registered_on(REGISTERED)
         hazard_id = add_hazard(people, "major", date(2025, 3, 1))
     day = date(2025, 3, 5)  # inspection overdue, the hazard on every rung of its ladder
+    with app.app_context():
+        cadence(day)
+        db.session.remove()
     outcomes = _two_ticks_at_once(app, day)
     total = sum(outcomes, Counter())
     with app.app_context():
@@ -375,6 +387,7 @@ def test_a_reminders_push_arrives_intact_and_a_429_is_retried_once(app, seeded, 
 def test_flask_notify_tick_prints_a_summary_and_is_idempotent(app, seeded, monkeypatch):
     monkeypatch.setattr(clock, "today_in_shanghai", lambda: INSPECTION_DUE)
     runner = app.test_cli_runner()
+    assert runner.invoke(args=["cadence", "tick"]).exit_code == 0  # the stored `due` the reminders read
     first = runner.invoke(args=["notify", "tick"])
     assert first.exit_code == 0, first.output
     assert "inspection_due 2" in first.output
