@@ -45,6 +45,9 @@ class Config:
         self.DEMO_DATA = os.environ.get("DEMO_DATA", "1") not in ("0", "false", "no", "off")
         # Periodic jobs in the web process (embedded default); set 0 where cron runs the CLI ticks.
         self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "1") not in ("0", "false", "no", "off")
+        # After a notice.send commits, fan it out on a background thread ("thread"), in the request
+        # ("inline": tests) or leave it to the notify tick ("off").
+        self.NOTICE_FANOUT_AFTER_COMMIT = os.environ.get("NOTICE_FANOUT_AFTER_COMMIT", "thread")
         self.PWA_DIST = os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist")
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
             seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", 15 * 60))
@@ -102,4 +105,5 @@ class TestConfig(Config):
         self.BLOB_DIR = str(folder / "blobs")
         self.DEMO_DATA = False
         self.JOBS_IN_PROCESS = False
+        self.NOTICE_FANOUT_AFTER_COMMIT = "inline"
         self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = False  # a test that needs it turns it on for its own app

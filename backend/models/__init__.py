@@ -4,6 +4,7 @@ from .auth import LoginAttempt, LoginSession, RefreshToken
 from .delivery import Delivery
 from .enterprise import Enterprise
 from .hazard import Hazard
+from .notice import NoticeEnterprise, NoticeFanout, NoticeRecipient
 from .notification_claim import NotificationClaim
 from .office_channel import OfficeChannel
 from .push_subscription import PushSubscription
@@ -15,6 +16,9 @@ __all__ = [
     "Hazard",
     "LoginAttempt",
     "LoginSession",
+    "NoticeEnterprise",
+    "NoticeFanout",
+    "NoticeRecipient",
     "NotificationClaim",
     "OfficeChannel",
     "PushSubscription",
