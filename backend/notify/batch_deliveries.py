@@ -15,19 +15,26 @@ from .deliveries import live_subscriptions, web_push_message
 from .inbox import SETTINGS, push_plan
 
 
-def queue_web_pushes(session: Session, notifications: Sequence[dict], topic: str, now: datetime) -> int:
-    """Queue the pushes each recipient's settings allow for their notification; return how many rows."""
-    user_ids = [n["user_id"] for n in notifications]
-    if not user_ids:
+def queue_web_pushes(
+    session: Session, notifications: Sequence[dict], topic: str, now: datetime, user_range: tuple[str, str]
+) -> int:
+    """Queue the pushes each recipient's settings allow; return how many rows.
+
+    The recipients are the people whose ids lie in user_range (lo, hi]: their settings and devices are
+    read by that key range, never by a list of ids that grows with the chunk.
+    """
+    if not notifications:
         return 0
+    lo, hi = user_range
     e = tables.entities.c
     settings = dict(
         session.execute(
-            select(e.id, e.data).where(e.entity == SETTINGS, e.id.in_(user_ids), e.deleted.is_(False))
+            select(e.id, e.data).where(e.entity == SETTINGS, e.id > lo, e.id <= hi, e.deleted.is_(False))
         ).all()
     )
     devices: dict[str, list[str]] = {}
-    for subscription in session.scalars(live_subscriptions().where(PushSubscription.user_id.in_(user_ids))):
+    mine = live_subscriptions().where(PushSubscription.user_id > lo, PushSubscription.user_id <= hi)
+    for subscription in session.scalars(mine):
         devices.setdefault(subscription.user_id, []).append(subscription.id)
     rows = []
     for notification in notifications:

@@ -13,12 +13,12 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync import Change, store
-from sync.bulk import insert_new_entities
+from sync.bulk import insert_new_entities, update_entities
 from sync.wire import format_time, utc_now
 
 from ..models import Enterprise, NoticeEnterprise, NoticeFanout, NoticeRecipient, User
@@ -27,7 +27,7 @@ from ..rules.roles import ENTERPRISE_ROLES
 from ..scopes import enterprise_scope
 from .batch_deliveries import queue_office_messages, queue_web_pushes
 from .inbox import notification_change
-from .notice_receipts import add_to_counts, receipt_change
+from .notice_receipts import add_recipients, receipt_change
 
 NOTICE = "notice"
 SELF_CHECK = "self_check"
@@ -117,33 +117,34 @@ def _enterprise_chunk(
 
 
 def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: int, now: datetime) -> int:
-    """Take the next recipients by id: their receipt rows, inbox entries and pushes; return how many."""
-    ne = NoticeEnterprise
-    page = session.execute(
-        select(User.id, User.enterprise_id)
-        .join(ne, (ne.enterprise_id == User.enterprise_id) & (ne.notice_id == notice["id"]))
-        .where(User.id > fanout.cursor, User.active.is_(True), User.role.in_(ENTERPRISE_ROLES))
-        .order_by(User.id)
-        .limit(chunk)
-    ).all()
-    if not page:
+    """Take the next recipients by id: their receipt rows, inbox entries and pushes; return how many.
+
+    The page is a key range (cursor, last id]: every statement below selects by that range, so none
+    carries a parameter per person.
+    """
+    after = fanout.cursor
+    last = session.scalar(
+        select(
+            func.max(_recipients(notice["id"], after, User.id).order_by(User.id).limit(chunk).subquery().c.id)
+        )
+    )
+    if last is None:
         _finish(session, fanout, notice, now)
         return 0
+    nr = NoticeRecipient.__table__
+    page = _recipients(notice["id"], after, literal(notice["id"]), User.id, User.enterprise_id)
     fresh = session.execute(
-        _insert_new(session, NoticeRecipient.__table__).returning(
-            NoticeRecipient.user_id, NoticeRecipient.enterprise_id
-        ),
-        [{"notice_id": notice["id"], "user_id": row.id, "enterprise_id": row.enterprise_id} for row in page],
+        _insert_new(session, nr)
+        .from_select(["notice_id", "user_id", "enterprise_id"], page.where(User.id <= last))
+        .returning(nr.c.user_id, nr.c.enterprise_id)
     ).all()
     # Counts first (they lock receipt rows), inbox entries last (they take the position counter).
-    per_enterprise = Counter(row.enterprise_id for row in fresh)
-    for enterprise_id in sorted(per_enterprise):
-        change = add_to_counts(session, notice["id"], enterprise_id, recipients=per_enterprise[enterprise_id])
-        store.save_change(
-            session, change, store.load_entity(session, change.entity, change.id, lock=True), now
-        )
+    update_entities(
+        session, add_recipients(session, notice["id"], Counter(r.enterprise_id for r in fresh)), now
+    )
     title, url, _ = headline(notice)
     source = {"entity": NOTICE, "id": notice["id"]}
+    critical = is_critical("notice")
     inbox = [
         notification_change(
             str(uuid.uuid5(uuid.UUID(notice["id"]), row.user_id)),
@@ -152,18 +153,30 @@ def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: i
             title,
             notice["body"],
             url,
-            is_critical("notice"),
+            critical,
             source,
             notice["id"],
             now,
         )
         for row in fresh
     ]
-    queue_web_pushes(session, [change.data for change in inbox], f"notice:{notice['id']}", now)
+    topic = f"notice:{notice['id']}"
+    queue_web_pushes(session, [change.data for change in inbox], topic, now, (after, last))
     insert_new_entities(session, inbox, now)
-    fanout.cursor = page[-1].id
+    fanout.cursor = last
     fanout.recipients += len(fresh)
     return len(fresh)
+
+
+def _recipients(notice_id: str, after: str, *columns):
+    """Select the notice's recipients after a user id: active people of its enterprises, by id."""
+    ne = NoticeEnterprise
+    return (
+        select(*columns)
+        .select_from(User)
+        .join(ne, (ne.enterprise_id == User.enterprise_id) & (ne.notice_id == notice_id))
+        .where(User.id > after, User.active.is_(True), User.role.in_(ENTERPRISE_ROLES))
+    )
 
 
 def _finish(session: Session, fanout: NoticeFanout, notice: dict, now: datetime) -> None:

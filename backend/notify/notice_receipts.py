@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from sync import Change
@@ -45,6 +45,26 @@ def add_to_counts(session: Session, notice_id: str, enterprise_id: str, **deltas
         .returning(*(table.c[name] for name in COUNTS))
     ).one()
     return receipt_change(notice_id, enterprise_id, row._asdict())
+
+
+def add_recipients(session: Session, notice_id: str, per_enterprise: dict[str, int]) -> list[Change]:
+    """Add newly reached people to several enterprises' counts in one batch; return their receipts."""
+    if not per_enterprise:
+        return []
+    table = NoticeEnterprise.__table__
+    session.execute(
+        update(table)
+        .where(table.c.notice_id == bindparam("n"), table.c.enterprise_id == bindparam("e"))
+        .values(recipients=table.c.recipients + bindparam("added")),
+        # Sorted: two writers lock the rows they share in one order, so neither waits on the other in a cycle.
+        [{"n": notice_id, "e": e, "added": per_enterprise[e]} for e in sorted(per_enterprise)],
+    )
+    rows = session.execute(
+        select(table.c.enterprise_id, *(table.c[name] for name in COUNTS)).where(
+            table.c.notice_id == notice_id, table.c.enterprise_id.in_(sorted(per_enterprise))
+        )
+    ).all()
+    return [receipt_change(notice_id, row.enterprise_id, row._asdict()) for row in rows]
 
 
 def record_reading(
