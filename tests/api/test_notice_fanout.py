@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.models import Delivery, NoticeFanout, NoticeRecipient
-from backend.notify import deliver_due
+from backend.notify import deliver_due, fanout_trigger
 from backend.notify import notice_fanout as fanout_module
 from backend.notify.cli import notify_tick
 from backend.notify.notice_fanout import fan_out_pending
@@ -180,3 +180,14 @@ def test_a_bureau_of_another_jurisdiction_sees_neither_receipts_nor_recipients(a
         assert answer.status_code == 403
     finally:
         engine.scope_policy = real_policy
+
+
+def test_by_default_a_background_thread_fans_out_right_after_the_commit(app, client, people):
+    app.config["NOTICE_FANOUT_AFTER_COMMIT"] = "thread"
+    _, notice_id = send(client)
+    thread = fanout_trigger._RUNNER.thread
+    if thread is not None:
+        thread.join(timeout=30)
+    assert len(inbox_rows(app, notice_id)) == len(ENTERPRISE_USERS)
+    with app.app_context():
+        assert db.session.get(NoticeFanout, notice_id).done_at is not None
