@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sync import json_columns
 
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
-from .api import auth, blobs, deliveries, exports, health, office_channels, push, sync
+from .api import auth, blobs, deliveries, exports, health, notices, office_channels, push, sync
 from .api.errors import register_error_handlers
 from .api_docs import init_api_docs
 from .blob_setup import init_blobs
@@ -36,6 +36,7 @@ API_BLUEPRINTS = (
     exports.blp,
     office_channels.blp,
     deliveries.blp,
+    notices.blp,
 )
 
 

@@ -48,6 +48,9 @@ class Config:
         # After a push commits, derived entities are recomputed: "thread" (a background thread of this
         # process), "inline" (before the answer: tests), "off" (only the periodic job).
         self.DERIVED_AFTER_PUSH = os.environ.get("DERIVED_AFTER_PUSH", "thread")
+        # After a notice.send commits, fan it out on a background thread ("thread"), in the request
+        # ("inline": tests) or leave it to the notify tick ("off").
+        self.NOTICE_FANOUT_AFTER_COMMIT = os.environ.get("NOTICE_FANOUT_AFTER_COMMIT", "thread")
         self.PWA_DIST = os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist")
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
             seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", 15 * 60))
@@ -116,4 +119,5 @@ class TestConfig(Config):
         self.DEMO_DATA = False
         self.JOBS_IN_PROCESS = False
         self.DERIVED_AFTER_PUSH = "inline"
+        self.NOTICE_FANOUT_AFTER_COMMIT = "inline"
         self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = False  # a test that needs it turns it on for its own app

@@ -73,6 +73,10 @@ BY_OPERATION = {
     "office_channels.list_office_channels:get": {403: Answer("forbidden: officers, principals, bureau")},
     "office_channels.put_office_channel:put": {403: Answer("forbidden: officers, principals, bureau")},
     "deliveries.list_deliveries:get": {403: Answer("forbidden: officers, principals, bureau")},
+    "notices.list_recipients:get": {
+        403: Answer("forbidden: the bureau, or the enterprise's own officers and principals"),
+        404: Answer("not_found: no such notice"),
+    },
 }
 
 SHA_PARAMETER = {

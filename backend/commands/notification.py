@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from sqlalchemy import select
-
 from sync import Change, CommandContext, CommandSpec
-from sync.store import load_entity
 from sync.wire import format_time
 
-from ..models import Enterprise, User
-from ..notify.inbox import NOTIFICATION, SETTINGS, notification_changes, notify_office
+from ..models import NoticeFanout
+from ..notify.fanout_trigger import request_fan_out
+from ..notify.inbox import NOTIFICATION, SETTINGS, notify_office
+from ..notify.notice_fanout import NOTICE, SELF_CHECK, headline
+from ..notify.notice_receipts import NOTICE_RECEIPT, record_reading
 from ..rules.notification_kinds import DEFAULT_SETTINGS
-from ..rules.roles import ENTERPRISE_ROLES
 from ..schemas.notification import AcknowledgeArgs, NoticeSendArgs, ReadArgs, SettingsArgs
-from ..scopes import BUREAU_SCOPE, enterprise_scope, user_scope
+from ..scopes import BUREAU_SCOPE, user_scope
 from .common import current_data, history_event, load_args, reject, require
-
-NOTICE = "notice"
-SELF_CHECK = "self_check"
-NOTICE_LABELS = {"warning": "警示信息", "accident": "事故通报"}
 
 
 def _mine(ctx: CommandContext) -> dict[str, Any]:
@@ -31,21 +25,30 @@ def _mine(ctx: CommandContext) -> dict[str, Any]:
     return data
 
 
-def _notification_saved(ctx: CommandContext, data: dict[str, Any]) -> list[Change]:
+def _notification_saved(ctx: CommandContext, data: dict[str, Any], first_read: bool) -> list[Change]:
     data["history"] = [*data.get("history", []), history_event(ctx)]
     own = Change(NOTIFICATION, data["id"], user_scope(data["user_id"]), data)
-    receipt = _receipt(ctx, data)
+    if not data.get("notice_id"):
+        return [own]
+    at = ctx.command.captured_at
+    receipt = record_reading(
+        ctx.session,
+        data["notice_id"],
+        ctx.actor.id,
+        at if first_read else None,
+        at if data.get("acknowledged_at") else None,
+    )
     return [own, receipt] if receipt else [own]
 
 
 def read(ctx: CommandContext) -> list[Change]:
-    """Mark a notification read; a notice's receipt follows."""
+    """Mark a notification read; a notice's receipt follows (one row each, whatever the notice's size)."""
     data = _mine(ctx)
     load_args(ReadArgs(), ctx.command.args)
     if data.get("read_at"):
         raise reject("conflict")
     data["read_at"] = format_time(ctx.command.captured_at)
-    return _notification_saved(ctx, data)
+    return _notification_saved(ctx, data, first_read=True)
 
 
 def acknowledge(ctx: CommandContext) -> list[Change]:
@@ -55,33 +58,10 @@ def acknowledge(ctx: CommandContext) -> list[Change]:
     if data.get("acknowledged_at"):
         raise reject("conflict")
     at = format_time(ctx.command.captured_at)
+    first_read = not data.get("read_at")
     data["read_at"] = data.get("read_at") or at
     data["acknowledged_at"] = at
-    return _notification_saved(ctx, data)
-
-
-def _receipt(ctx: CommandContext, notification: dict[str, Any]) -> Change | None:
-    """Return the notice with this recipient's read and acknowledged times, when it came from a notice."""
-    notice_id = notification.get("notice_id")
-    stored = load_entity(ctx.session, NOTICE, notice_id, lock=True) if notice_id else None
-    if stored is None:
-        return None
-    notice = dict(stored.data)
-    receipts = {**notice.get("receipts", {})}
-    mine = {**receipts.get(ctx.actor.id, {"enterprise_id": ctx.actor.enterprise_id})}
-    mine.update(read_at=notification["read_at"], acknowledged_at=notification["acknowledged_at"])
-    receipts[ctx.actor.id] = mine
-    notice.update(receipts=receipts, counts=receipt_counts(receipts))
-    return Change(NOTICE, notice["id"], stored.scope, notice)
-
-
-def receipt_counts(receipts: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """Count a notice's recipients, and how many read and acknowledged it."""
-    return {
-        "recipients": len(receipts),
-        "read": sum(1 for r in receipts.values() if r.get("read_at")),
-        "acknowledged": sum(1 for r in receipts.values() if r.get("acknowledged_at")),
-    }
+    return _notification_saved(ctx, data, first_read=first_read)
 
 
 def update_settings(ctx: CommandContext) -> Change:
@@ -99,97 +79,48 @@ def update_settings(ctx: CommandContext) -> Change:
     return Change(SETTINGS, ctx.actor.id, user_scope(ctx.actor.id), data)
 
 
-def _matching_enterprises(ctx: CommandContext, target: dict[str, Any]) -> list[Enterprise]:
-    enterprises = ctx.session.scalars(select(Enterprise).order_by(Enterprise.name)).all()
-    if target.get("all"):
-        return list(enterprises)
-    wanted = set(target["flags"])
-    return [e for e in enterprises if wanted & set(e.flags or [])]
+def send_notice(ctx: CommandContext) -> Change:
+    """Record a bureau notice and its pending fan-out; the job brings it to every targeted person and office.
 
-
-def send_notice(ctx: CommandContext) -> list[Change]:
-    """Send a bureau notice to the matching enterprises' people and offices; ask for self-checks."""
+    Constant work whatever the target: the notice, one fan-out row, the bureau's own office message.
+    """
     require(ctx.actor.role == "bureau")
     if ctx.current is not None:
         raise reject("conflict")
     args = load_args(NoticeSendArgs(), ctx.command.args)
     notice_id = ctx.command.entity_id
-    enterprises = _matching_enterprises(ctx, args["target"])
-    ids = [e.id for e in enterprises]
-    people = ctx.session.execute(
-        select(User.id, User.enterprise_id).where(
-            User.enterprise_id.in_(ids), User.active.is_(True), User.role.in_(ENTERPRISE_ROLES)
-        )
-    ).all()
-    due = args["self_check_due"].isoformat() if args["self_check_due"] else None
-    label = NOTICE_LABELS[args["kind"]]
-    title, url = f"【{label}】{args['title']}", f"/notices/{notice_id}"
-    notifications = notification_changes(
-        ctx.session,
-        [p.id for p in people],
-        "notice",
-        title,
-        args["body"],
-        url,
-        source={"entity": NOTICE, "id": notice_id},
-        notice_id=notice_id,
-        topic=f"notice:{notice_id}",
-        now=ctx.received_at,
-    )
-    enterprise_of = dict(people)
-    receipts = {
-        n.data["user_id"]: {
-            "enterprise_id": enterprise_of[n.data["user_id"]],
-            "read_at": None,
-            "acknowledged_at": None,
-        }
-        for n in notifications
-    }
-    lines = [*args["body"].splitlines()]
-    if due:
-        lines.append(f"请于 {due} 前完成举一反三自查。")
-    for owner in [*ids, None]:
-        notify_office(ctx.session, owner, f"notice:{notice_id}", title, lines, url, now=ctx.received_at)
+    target = {"all": True} if args["target"].get("all") else {"flags": args["target"]["flags"]}
     notice = {
         "id": notice_id,
         "kind": args["kind"],
         "title": args["title"],
         "body": args["body"],
-        "target": {"all": True} if args["target"].get("all") else {"flags": args["target"]["flags"]},
-        "self_check_due": due,
+        "target": target,
+        "self_check_due": args["self_check_due"].isoformat() if args["self_check_due"] else None,
         "sent_by": ctx.actor.id,
         "sent_at": format_time(ctx.command.captured_at),
-        "enterprise_ids": ids,
-        "receipts": receipts,
-        "counts": receipt_counts(receipts),
-        "history": [history_event(ctx, enterprises=len(ids), recipients=len(receipts))],
-    }
-    own = Change(NOTICE, notice_id, BUREAU_SCOPE, notice)
-    tasks = [_self_check(ctx, notice, enterprise_id) for enterprise_id in ids] if due else []
-    return [own, *notifications, *tasks]
-
-
-def _self_check(ctx: CommandContext, notice: dict[str, Any], enterprise_id: str) -> Change:
-    """Build the self-check task (举一反三) a notice asks of one enterprise."""
-    task_id = str(uuid.uuid5(uuid.UUID(notice["id"]), enterprise_id))
-    data = {
-        "id": task_id,
-        "notice_id": notice["id"],
-        "enterprise_id": enterprise_id,
-        "title": notice["title"],
-        "due_on": notice["self_check_due"],
-        "status": "open",
-        "inspection_id": None,
+        "fanout": {"status": "pending"},
         "history": [history_event(ctx)],
     }
-    return Change(SELF_CHECK, task_id, enterprise_scope(enterprise_id), data)
+    ctx.session.add(NoticeFanout(notice_id=notice_id, target=target, created_at=ctx.received_at))
+    title, url, lines = headline(notice)
+    notify_office(ctx.session, None, f"notice:{notice_id}", title, lines, url, now=ctx.received_at)
+    request_fan_out(ctx.session)
+    return Change(NOTICE, notice_id, BUREAU_SCOPE, notice)
 
 
 SPECS = (
-    CommandSpec("notification.read", NOTIFICATION, read, also_changes=(NOTICE,)),
-    CommandSpec("notification.acknowledge", NOTIFICATION, acknowledge, also_changes=(NOTICE,)),
+    CommandSpec("notification.read", NOTIFICATION, read, also_changes=(NOTICE_RECEIPT,)),
+    CommandSpec("notification.acknowledge", NOTIFICATION, acknowledge, also_changes=(NOTICE_RECEIPT,)),
     CommandSpec("settings.update", SETTINGS, update_settings, creates=True),
-    CommandSpec("notice.send", NOTICE, send_notice, creates=True, also_changes=(NOTIFICATION, SELF_CHECK)),
+    # Its fan-out job (notify/notice_fanout.py) writes the inbox entries, self-checks and receipts.
+    CommandSpec(
+        "notice.send",
+        NOTICE,
+        send_notice,
+        creates=True,
+        also_changes=(NOTIFICATION, SELF_CHECK, NOTICE_RECEIPT),
+    ),
 )
 
 ARGS = {

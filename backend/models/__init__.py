@@ -6,6 +6,7 @@ from .derived_mark import DerivedMark
 from .derived_schedule import DerivedSchedule
 from .enterprise import Enterprise
 from .job_run import JobRun
+from .notice import NoticeEnterprise, NoticeFanout, NoticeRecipient
 from .notification_claim import NotificationClaim
 from .office_channel import OfficeChannel
 from .push_subscription import PushSubscription
@@ -19,6 +20,9 @@ __all__ = [
     "JobRun",
     "LoginAttempt",
     "LoginSession",
+    "NoticeEnterprise",
+    "NoticeFanout",
+    "NoticeRecipient",
     "NotificationClaim",
     "OfficeChannel",
     "PushSubscription",

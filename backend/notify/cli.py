@@ -31,11 +31,14 @@ def tick_command() -> None:
 
 
 def notify_tick(session, today=None, now=None) -> Counter:
-    """Run the reminders, the digests and the due deliveries once; count what was sent."""
+    """Finish pending notice fan-outs, run the reminders, the digests and the due deliveries; count them."""
     from .digests import run_digests
+    from .notice_fanout import fan_out_pending
     from .reminders import run_reminders
 
-    sent = run_reminders(session, today=today, now=now)
+    # The safety net of the after-commit kick: a fan-out a crash interrupted resumes here.
+    sent = Counter({"notice inboxes": fan_out_pending(session, now=now)})
+    sent.update(run_reminders(session, today=today, now=now))
     sent.update(run_digests(session, today=today, now=now))
     results = deliver_due(session, now)
     sent["deliveries attempted"] = len(results)

@@ -32,17 +32,27 @@ def queue_web_push(
     now: datetime | None = None,
 ) -> list[Delivery]:
     """Log a pending push for each device of a person, due now; commit with your own records."""
+    now = now or utcnow()
+    message = web_push_message(payload, ttl=ttl, urgency=urgency, topic=topic)
+    subscriptions = session.scalars(live_subscriptions().where(PushSubscription.user_id == user_id)).all()
+    return _queue(session, notification_key, [("webpush", s.id) for s in subscriptions], message, now)
+
+
+def web_push_message(payload: dict, *, ttl: int = DEFAULT_TTL, urgency: str = "normal", topic=None) -> dict:
+    """Check a push (size, headers) and return what its delivery row keeps to send it again."""
     encode_payload(payload)
     push_headers(urgency, topic)
-    now = now or utcnow()
-    message = {"payload": payload, "ttl": int(ttl), "urgency": urgency, "topic": topic}
-    subscriptions = session.scalars(
+    return {"payload": payload, "ttl": int(ttl), "urgency": urgency, "topic": topic}
+
+
+def live_subscriptions():
+    """Select the push subscriptions whose sign-in is still valid (add a filter on whose)."""
+    return (
         select(PushSubscription)
         .outerjoin(LoginSession, LoginSession.id == PushSubscription.session_id)
         # A device whose sign-in has ended (password reset, stolen refresh token) gets no more pushes.
-        .where(PushSubscription.user_id == user_id, LoginSession.revoked_at.is_(None))
-    ).all()
-    return _queue(session, notification_key, [("webpush", s.id) for s in subscriptions], message, now)
+        .where(LoginSession.revoked_at.is_(None))
+    )
 
 
 def queue_office_message(

@@ -87,24 +87,43 @@ def notification_changes(
     topic = topic or ":".join([kind, source["entity"], source["id"]] if source else [kind])
     changes = []
     for user_id in active_users(session, recipients):
-        data = {
-            "id": str(uuid.uuid4()),
-            "user_id": user_id,
-            "kind": kind,
-            "title": title,
-            "body": body,
-            "url": url,
-            "critical": critical,
-            "source": source,
-            "notice_id": notice_id,
-            "created_at": format_time(now),
-            "read_at": None,
-            "acknowledged_at": None,
-            "history": [],
-        }
-        changes.append(Change(NOTIFICATION, data["id"], user_scope(user_id), data))
-        _queue_push(session, data, topic, now)
+        change = notification_change(
+            str(uuid.uuid4()), user_id, kind, title, body, url, critical, source, notice_id, now
+        )
+        changes.append(change)
+        _queue_push(session, change.data, topic, now)
     return changes
+
+
+def notification_change(
+    notification_id: str,
+    user_id: str,
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    critical: bool,
+    source: dict | None,
+    notice_id: str | None,
+    now: datetime,
+) -> Change:
+    """Return one person's new inbox entry (no query: callers batch it)."""
+    data = {
+        "id": notification_id,
+        "user_id": user_id,
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "url": url,
+        "critical": critical,
+        "source": source,
+        "notice_id": notice_id,
+        "created_at": format_time(now),
+        "read_at": None,
+        "acknowledged_at": None,
+        "history": [],
+    }
+    return Change(NOTIFICATION, notification_id, user_scope(user_id), data)
 
 
 def active_users(session: Session, user_ids: Iterable[str]) -> list[str]:
@@ -124,10 +143,21 @@ def settings_of(session: Session, user_id: str) -> dict[str, Any] | None:
 
 def _queue_push(session: Session, notification: dict, topic: str, now: datetime) -> None:
     """Queue the push the person's settings allow: now, after their quiet hours, or not at all."""
-    settings = settings_of(session, notification["user_id"])
+    plan = push_plan(settings_of(session, notification["user_id"]), notification, topic, now)
+    if plan is None:
+        return
+    payload, options, due = plan
+    for delivery in queue_web_push(session, notification["user_id"], notification["id"], payload, **options):
+        delivery.next_attempt_at = due
+
+
+def push_plan(
+    settings: dict[str, Any] | None, notification: dict, topic: str, now: datetime
+) -> tuple[dict, dict[str, Any], datetime] | None:
+    """Return (payload, options, due) of the push a person's settings allow for a notification, or None."""
     critical = notification["critical"]
     if not push_allowed(settings, notification["kind"], critical):
-        return
+        return None
     due = now
     local = now.astimezone(SHANGHAI)
     if not critical and in_quiet_hours(settings, local):
@@ -139,8 +169,7 @@ def _queue_push(session: Session, notification: dict, topic: str, now: datetime)
     options: dict[str, Any] = {"urgency": "high" if critical else "normal", "topic": topic, "now": now}
     if critical:
         options["ttl"] = CRITICAL_TTL
-    for delivery in queue_web_push(session, notification["user_id"], notification["id"], payload, **options):
-        delivery.next_attempt_at = due
+    return payload, options, due
 
 
 def notify_office(

@@ -79,3 +79,22 @@ class DeliveryOut(Schema):
     user_id = fields.String(allow_none=True)
     kind = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
+
+
+class RecipientQuery(Schema):
+    enterprise_id = fields.UUID(required=True)
+    after = fields.UUID(load_default=None, metadata={"description": "the last user_id of the previous page"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class RecipientOut(Schema):
+    user_id = fields.String()
+    display_name = fields.String()
+    enterprise_id = fields.String()
+    read_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+
+
+class RecipientPage(Schema):
+    items = fields.List(fields.Nested(RecipientOut))
+    next = fields.String(allow_none=True, metadata={"description": "pass as `after` for the next page"})

@@ -5,7 +5,7 @@ import { enqueueCommand, markRejected } from '../src/sync/outbox.js';
 import { recordView, recordViews } from '../src/sync/overlay.js';
 import { entityOfCommand } from '../src/sync/effects.js';
 import {
-  OPTIONAL_KINDS, isCritical, newestFirst, noticeArgs, noticeReceipts, routeOf, settingsArgs, unreadCount, updateAppBadge, validateQuietHours,
+  OPTIONAL_KINDS, isCritical, newestFirst, noticeArgs, noticeReceipts, receiptsByNotice, recipientsUrl, routeOf, settingsArgs, unreadCount, updateAppBadge, validateQuietHours,
 } from '../src/inbox/logic.js';
 import { base64UrlToBytes, subscriptionBody } from '../src/inbox/webpush.js';
 
@@ -62,8 +62,9 @@ describe('inbox effects', () => {
   it('shows a sent notice at once with no receipts yet', async () => {
     await enqueueCommand({ id: 'b1', role: 'bureau' }, { type: 'notice.send', entityId: 'nt1', args: { title: '警示', body: '内容', kind: 'warning', target: { all: true } } });
     const notice = await recordView('notice', 'nt1');
-    expect(notice).toMatchObject({ title: '警示', kind: 'warning', sent_by: 'b1', counts: { read: 0 } });
-    expect(noticeReceipts(notice)).toMatchObject({ total: 0, read: 0, acknowledged: 0 });
+    expect(notice).toMatchObject({ title: '警示', kind: 'warning', sent_by: 'b1', fanout: { status: 'pending' } });
+    expect(notice).not.toHaveProperty('receipts');
+    expect(noticeReceipts([])).toMatchObject({ total: 0, read: 0, acknowledged: 0, enterprises: [] });
   });
 });
 
@@ -139,20 +140,30 @@ describe('notice form and receipts', () => {
     expect(noticeArgs({ ...base, selfCheck: true }).error).toBe('inbox.notice.dueRequired');
     expect(noticeArgs({ ...base, selfCheck: true, selfCheckDue: '2026-01-01' }, '2026-02-01').error).toBe('inbox.notice.duePast');
   });
-  it('counts receipts per enterprise from the pulled notice', () => {
-    const r = noticeReceipts({
-      receipts: {
-        u1: { enterprise_id: 'e1', read_at: 't', acknowledged_at: 't' },
-        u2: { enterprise_id: 'e1', read_at: null, acknowledged_at: null },
-        u3: { enterprise_id: 'e2', read_at: 't', acknowledged_at: null },
-      },
-    });
+  it('sums the per-enterprise receipts the server counts', () => {
+    const r = noticeReceipts([
+      { id: 'r1', notice_id: 'n1', enterprise_id: 'e1', recipients: 2, read: 1, acknowledged: 1 },
+      { id: 'r2', notice_id: 'n1', enterprise_id: 'e2', recipients: 1, read: 1, acknowledged: 0 },
+    ]);
     expect(r).toMatchObject({ total: 3, read: 2, acknowledged: 1 });
     expect(r.enterprises).toEqual([
       { enterprise_id: 'e1', recipients: 2, read: 1, acknowledged: 1 },
       { enterprise_id: 'e2', recipients: 1, read: 1, acknowledged: 0 },
     ]);
-    expect(noticeReceipts({ receipts: {}, counts: { recipients: 5, read: 4, acknowledged: 3 } })).toMatchObject({ total: 5, read: 4, acknowledged: 3 });
+    expect(noticeReceipts(undefined)).toEqual({ total: 0, read: 0, acknowledged: 0, enterprises: [] });
+  });
+  it('groups receipts by notice for the sent list', () => {
+    const byNotice = receiptsByNotice([
+      { notice_id: 'n1', enterprise_id: 'e1', recipients: 5, read: 4, acknowledged: 3 },
+      { notice_id: 'n2', enterprise_id: 'e1', recipients: 5, read: 0, acknowledged: 0 },
+      { notice_id: 'n1', enterprise_id: 'e2', recipients: 2, read: 2, acknowledged: 0 },
+    ]);
+    expect(byNotice.n1).toMatchObject({ total: 7, read: 6, acknowledged: 3 });
+    expect(byNotice.n2).toMatchObject({ total: 5, read: 0 });
+  });
+  it('asks for one enterprise\'s recipients a page at a time', () => {
+    expect(recipientsUrl('n1', 'e1')).toBe('/api/v1/notices/n1/recipients?enterprise_id=e1&limit=50');
+    expect(recipientsUrl('n1', 'e1', 'u9', 20)).toBe('/api/v1/notices/n1/recipients?enterprise_id=e1&limit=20&after=u9');
   });
 });
 

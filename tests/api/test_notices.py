@@ -47,6 +47,32 @@ def notices_in(device: Device) -> list[dict]:
     ]
 
 
+def receipts_of(device: Device, notice_id: str) -> dict[str, dict]:
+    """Return the notice's synced receipts the device pulls, by enterprise id."""
+    pulled = device.pull_all()
+    return {
+        c["data"]["enterprise_id"]: c["data"]
+        for (entity, _), c in pulled.items()
+        if entity == "notice_receipt" and c["data"]["notice_id"] == notice_id
+    }
+
+
+def recipients(device: Device, notice_id: str, enterprise_id: str, **query) -> list[dict]:
+    """Page through an enterprise's recipients of a notice; return them all."""
+    found, after = [], None
+    while True:
+        params = {"enterprise_id": enterprise_id, **query, **({"after": after} if after else {})}
+        answer = device.client.get(
+            f"/api/v1/notices/{notice_id}/recipients", query_string=params, headers=device.headers
+        )
+        assert answer.status_code == 200, answer.get_json()
+        page = answer.get_json()
+        found += page["items"]
+        if not page["next"]:
+            return found
+        after = page["next"]
+
+
 def test_a_notice_to_all_reaches_every_demo_users_inbox_and_the_bureau_sees_receipts(app, client, people):
     bureau, notice_id, _ = send_notice(client)
     devices = {name: Device(client, name) for name in ENTERPRISE_USERS}
@@ -54,21 +80,34 @@ def test_a_notice_to_all_reaches_every_demo_users_inbox_and_the_bureau_sees_rece
     assert all(len(notes) == 1 for notes in received.values()), received
     assert all(n[0]["title"] == f"【事故通报】{NOTICE['title']}" for n in received.values())
     notice = bureau.pull_all()[("notice", notice_id)]["data"]
-    assert notice["counts"] == {"recipients": len(ENTERPRISE_USERS), "read": 0, "acknowledged": 0}
-    assert set(notice["receipts"]) == {people[name] for name in ENTERPRISE_USERS}
+    assert notice["fanout"]["status"] == "done"
+    assert (notice["fanout"]["enterprises"], notice["fanout"]["recipients"]) == (2, len(ENTERPRISE_USERS))
+    assert "receipts" not in notice and "enterprise_ids" not in notice
+    counts = {key: (len(USERS_OF[key]), 0, 0) for key in ("A", "B")}
+    assert _counts(receipts_of(bureau, notice_id), people) == counts
+    listed = {r["user_id"] for key in ("A", "B") for r in recipients(bureau, notice_id, people[key], limit=2)}
+    assert listed == {people[name] for name in ENTERPRISE_USERS}
 
     devices["worker-a1"].do("notification.read", received["worker-a1"][0]["id"])
     devices["worker-b1"].do("notification.acknowledge", received["worker-b1"][0]["id"])
     devices["officer-a"].do("notification.read", received["officer-a"][0]["id"])
     devices["officer-a"].do("notification.acknowledge", received["officer-a"][0]["id"])
 
-    notice = bureau.pull_all()[("notice", notice_id)]["data"]
-    assert notice["counts"] == {"recipients": len(ENTERPRISE_USERS), "read": 3, "acknowledged": 2}
-    receipts = notice["receipts"]
-    assert receipts[people["worker-a1"]]["read_at"] and not receipts[people["worker-a1"]]["acknowledged_at"]
-    assert receipts[people["worker-b1"]]["enterprise_id"] == people["B"]
-    assert receipts[people["worker-b1"]]["acknowledged_at"] == receipts[people["worker-b1"]]["read_at"]
-    assert not receipts[people["worker-a2"]]["read_at"]
+    counts = {"A": (len(USERS_OF["A"]), 2, 1), "B": (len(USERS_OF["B"]), 1, 1)}
+    assert _counts(receipts_of(bureau, notice_id), people) == counts
+    rows = {r["user_id"]: r for key in ("A", "B") for r in recipients(bureau, notice_id, people[key])}
+    assert rows[people["worker-a1"]]["read_at"] and not rows[people["worker-a1"]]["acknowledged_at"]
+    assert rows[people["worker-b1"]]["enterprise_id"] == people["B"]
+    assert rows[people["worker-b1"]]["acknowledged_at"] == rows[people["worker-b1"]]["read_at"]
+    assert not rows[people["worker-a2"]]["read_at"]
+    assert rows[people["worker-a2"]]["display_name"]
+    # Reading never rewrites the notice: it is still the version the fan-out left.
+    assert bureau.pull_all()[("notice", notice_id)]["version"] == 2
+
+
+def _counts(receipts: dict[str, dict], people: dict[str, str]) -> dict[str, tuple[int, int, int]]:
+    by_key = {people[key]: key for key in ("A", "B")}
+    return {by_key[e]: (r["recipients"], r["read"], r["acknowledged"]) for e, r in receipts.items()}
 
 
 def test_enterprise_people_never_pull_the_notice_itself(app, client, people):
@@ -82,9 +121,10 @@ def test_a_notice_by_flags_reaches_only_the_matching_enterprises(app, client, pe
         assert len(notices_in(Device(client, name))) == 1, name
     for name in USERS_OF["A"]:
         assert notices_in(Device(client, name)) == [], name
-    notice = bureau.pull_all()[("notice", notice_id)]["data"]
-    assert notice["enterprise_ids"] == [people["B"]]
-    assert notice["counts"]["recipients"] == len(USERS_OF["B"])
+    receipts = receipts_of(bureau, notice_id)
+    assert list(receipts) == [people["B"]]
+    assert receipts[people["B"]]["recipients"] == len(USERS_OF["B"])
+    assert recipients(bureau, notice_id, people["A"]) == []
 
 
 @pytest.mark.parametrize("name", ["officer-a", "principal-a", "worker-b1"])

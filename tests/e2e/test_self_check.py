@@ -4,6 +4,7 @@ once back online the server marks the task done with the inspection's id."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,10 +52,12 @@ def test_self_check_task_answered_by_an_offline_inspection(base_url, phone, api)
     title = f"关于举一反三开展煤气安全自查的通知 {uuid7()[-6:]}"
     notice_id = send_self_check_notice(api("bureau"), title, due)
 
-    [task] = [t for t in pulled(officer_api, "self_check") if t["notice_id"] == notice_id]
+    # The notice's fan-out job writes the task right after the push commits: wait for it.
+    task_id = str(uuid.uuid5(uuid.UUID(notice_id), enterprise_id))
+    task = wait_for_server_entity(officer_api, "self_check", task_id, lambda _: True)
+    assert [t["id"] for t in pulled(officer_api, "self_check") if t["notice_id"] == notice_id] == [task_id]
     assert task["enterprise_id"] == enterprise_id and task["status"] == "open"
     assert task["due_on"] == due and task["inspection_id"] is None
-    task_id = task["id"]
     cell = f"[data-test=self-checks] [data-self-check-id='{task_id}']"
 
     officer_phone = phone()

@@ -25,9 +25,7 @@ registerEffects('notice', {
     self_check_due: args.self_check_due ?? null,
     sent_by: user.id ?? null,
     sent_at: cmd.captured_at,
-    enterprise_ids: [],
-    receipts: {},
-    counts: { recipients: 0, read: 0, acknowledged: 0 },
+    fanout: { status: 'pending' },
     history: [],
   }),
 });

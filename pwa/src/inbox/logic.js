@@ -82,29 +82,35 @@ export function noticeArgs({ title, body, kind, targetAll, flags, selfCheck, sel
 }
 
 /**
- * A notice's receipts from the pulled notice: {total, read, acknowledged, rows, enterprises} where `receipts`
- * is {user_id: {enterprise_id, read_at, acknowledged_at}} (a list is accepted too) and `counts` the server's sums.
+ * A notice's receipts from its pulled `notice_receipt` entities (one per enterprise, counted by the server):
+ * {total, read, acknowledged, enterprises} where enterprises is [{enterprise_id, recipients, read, acknowledged}].
  */
-export function noticeReceipts(notice) {
-  const raw = notice?.receipts ?? {};
-  const rows = Array.isArray(raw) ? raw : Object.entries(raw).map(([userId, r]) => ({ user_id: userId, ...r }));
-  const counts = notice?.counts ?? {};
-  const byEnterprise = new Map();
-  for (const r of rows) {
-    const key = r.enterprise_id ?? null;
-    const e = byEnterprise.get(key) ?? { enterprise_id: key, recipients: 0, read: 0, acknowledged: 0 };
-    e.recipients += 1;
-    if (r.read_at) e.read += 1;
-    if (r.acknowledged_at) e.acknowledged += 1;
-    byEnterprise.set(key, e);
+export function noticeReceipts(receipts) {
+  const enterprises = (receipts ?? []).map((r) => ({
+    enterprise_id: r.enterprise_id ?? null,
+    recipients: r.recipients ?? 0,
+    read: r.read ?? 0,
+    acknowledged: r.acknowledged ?? 0,
+  }));
+  const sum = (key) => enterprises.reduce((total, e) => total + e[key], 0);
+  return { total: sum('recipients'), read: sum('read'), acknowledged: sum('acknowledged'), enterprises };
+}
+
+/** Group pulled `notice_receipt` entities by notice: {notice_id: noticeReceipts(theirs)}. */
+export function receiptsByNotice(receipts) {
+  const groups = new Map();
+  for (const r of receipts ?? []) {
+    if (!groups.has(r.notice_id)) groups.set(r.notice_id, []);
+    groups.get(r.notice_id).push(r);
   }
-  return {
-    total: counts.recipients ?? rows.length,
-    read: counts.read ?? rows.filter((r) => r.read_at).length,
-    acknowledged: counts.acknowledged ?? rows.filter((r) => r.acknowledged_at).length,
-    rows,
-    enterprises: [...byEnterprise.values()],
-  };
+  return Object.fromEntries([...groups].map(([id, list]) => [id, noticeReceipts(list)]));
+}
+
+/** The URL of one page of an enterprise's recipients of a notice (keyset: `after` is the last page's `next`). */
+export function recipientsUrl(noticeId, enterpriseId, after = null, limit = 50) {
+  const query = new URLSearchParams({ enterprise_id: enterpriseId, limit: String(limit) });
+  if (after) query.set('after', after);
+  return `/api/v1/notices/${encodeURIComponent(noticeId)}/recipients?${query}`;
 }
 
 /** The in-app route of a notification url ("/#/hazards/x" → "/hazards/x"), or null for an outside link. */

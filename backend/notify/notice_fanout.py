@@ -1,0 +1,222 @@
+"""The notice fan-out job: a sent notice reaches its enterprises, then their people, chunk by committed chunk.
+
+`notice.send` only records the notice and a `notice_fanouts` row. This job walks the enterprises by id
+(office messages, self-check tasks, receipts), then the people by id, each chunk in batched statements and
+committed with its cursor: a crash resumes after the last committed chunk, and the keys (notice, enterprise)
+and (notice, recipient) make a repeated chunk write nothing twice. No statement grows with the target.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, literal, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sync import Change, store
+from sync.bulk import insert_new_entities, update_entities
+from sync.wire import format_time, utc_now
+
+from ..models import Enterprise, NoticeEnterprise, NoticeFanout, NoticeRecipient, User
+from ..rules.notification_kinds import is_critical
+from ..rules.roles import ENTERPRISE_ROLES
+from ..scopes import enterprise_scope
+from .batch_deliveries import queue_office_messages, queue_web_pushes
+from .inbox import notification_change
+from .notice_receipts import add_recipients, receipt_change
+
+NOTICE = "notice"
+SELF_CHECK = "self_check"
+NOTICE_LABELS = {"warning": "警示信息", "accident": "事故通报"}
+# Statements stay far below PostgreSQL's 65,535 parameters whatever chunk a caller asks for.
+MAX_CHUNK = 5000
+
+
+def headline(notice: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """Return a notice's inbox title, its link, and the lines its office messages carry."""
+    title = f"【{NOTICE_LABELS[notice['kind']]}】{notice['title']}"
+    lines = notice["body"].splitlines()
+    if notice.get("self_check_due"):
+        lines.append(f"请于 {notice['self_check_due']} 前完成举一反三自查。")
+    return title, f"/notices/{notice['id']}", lines
+
+
+def reaches(target: dict[str, Any], flags: list[str] | None) -> bool:
+    """Tell whether a notice's target takes in an enterprise with these profile flags."""
+    return bool(target.get("all")) or bool(set(target.get("flags") or []) & set(flags or []))
+
+
+def fan_out_pending(session: Session, chunk: int = 2000, now: datetime | None = None) -> int:
+    """Fan out every pending notice, one committed chunk at a time; return how many inboxes it wrote."""
+    chunk = max(1, min(chunk, MAX_CHUNK))
+    written = 0
+    while (wrote := _next_chunk(session, chunk, now or utc_now())) is not None:
+        written += wrote
+    return written
+
+
+def _next_chunk(session: Session, chunk: int, now: datetime) -> int | None:
+    """Claim a pending notice, write its next chunk and commit; None when nothing is pending."""
+    try:
+        store.begin_writes(session)
+        fanout = session.scalars(
+            select(NoticeFanout)
+            .where(NoticeFanout.done_at.is_(None))
+            .order_by(NoticeFanout.created_at, NoticeFanout.notice_id)
+            .limit(1)
+            # Another worker busy with this notice keeps it; we take the next one, or stop.
+            .with_for_update(skip_locked=True)
+        ).first()
+        if fanout is None:
+            session.rollback()
+            return None
+        stored = store.load_entity(session, NOTICE, fanout.notice_id)
+        wrote = 0
+        if stored is None or stored.deleted:
+            fanout.phase, fanout.done_at = "done", now
+        elif fanout.phase == "enterprises":
+            _enterprise_chunk(session, fanout, stored.data, chunk, now)
+        else:
+            wrote = _people_chunk(session, fanout, stored.data, chunk, now)
+        session.commit()
+        return wrote
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _enterprise_chunk(
+    session: Session, fanout: NoticeFanout, notice: dict, chunk: int, now: datetime
+) -> None:
+    """Take the next enterprises by id: receipts, self-check tasks and office messages of those targeted."""
+    page = session.execute(
+        select(Enterprise.id, Enterprise.flags)
+        .where(Enterprise.id > fanout.cursor)
+        .order_by(Enterprise.id)
+        .limit(chunk)
+    ).all()
+    if not page:
+        fanout.phase, fanout.cursor = "people", ""
+        if session.connection().dialect.name == "postgresql":
+            # The planner must know this notice's enterprises are many, or it drives the people pages
+            # from them (a scan of every targeted person per chunk) instead of from the users' key range.
+            session.execute(text(f"ANALYZE {NoticeEnterprise.__tablename__}"))
+        return
+    targeted = [row.id for row in page if reaches(fanout.target, row.flags)]
+    if targeted:
+        rows = [{"notice_id": notice["id"], "enterprise_id": e} for e in targeted]
+        session.execute(_insert_new(session, NoticeEnterprise.__table__), rows)
+        title, url, lines = headline(notice)
+        queue_office_messages(session, targeted, f"notice:{notice['id']}", title, lines, url, now)
+        changes = [receipt_change(notice["id"], e, {}) for e in targeted]
+        if notice.get("self_check_due"):
+            changes += [self_check_change(notice, e) for e in targeted]
+        insert_new_entities(session, changes, now)
+    fanout.cursor = page[-1].id
+    fanout.enterprises += len(targeted)
+
+
+def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: int, now: datetime) -> int:
+    """Take the next `chunk` people by id; write receipt rows, inbox entries and pushes for those it reaches.
+
+    The page is the key range (cursor, last id] of the users table alone, found on its primary key: the
+    cost of a chunk stays the same however many people the notice reaches or has reached, and no
+    statement below carries a parameter per person.
+    """
+    after = fanout.cursor
+    window = select(User.id).where(User.id > after).order_by(User.id).limit(chunk).subquery()
+    last = session.scalar(select(func.max(window.c.id)))
+    if last is None:
+        _finish(session, fanout, notice, now)
+        return 0
+    nr = NoticeRecipient.__table__
+    page = _recipients(notice["id"], (after, last), literal(notice["id"]), User.id, User.enterprise_id)
+    fresh = session.execute(
+        _insert_new(session, nr)
+        .from_select(["notice_id", "user_id", "enterprise_id"], page)
+        .returning(nr.c.user_id, nr.c.enterprise_id)
+    ).all()
+    # Counts first (they lock receipt rows), inbox entries last (they take the position counter).
+    update_entities(
+        session, add_recipients(session, notice["id"], Counter(r.enterprise_id for r in fresh)), now
+    )
+    title, url, _ = headline(notice)
+    source = {"entity": NOTICE, "id": notice["id"]}
+    critical = is_critical("notice")
+    inbox = [
+        notification_change(
+            str(uuid.uuid5(uuid.UUID(notice["id"]), row.user_id)),
+            row.user_id,
+            "notice",
+            title,
+            notice["body"],
+            url,
+            critical,
+            source,
+            notice["id"],
+            now,
+        )
+        for row in fresh
+    ]
+    topic = f"notice:{notice['id']}"
+    queue_web_pushes(session, [change.data for change in inbox], topic, now, (after, last))
+    insert_new_entities(session, inbox, now)
+    fanout.cursor = last
+    fanout.recipients += len(fresh)
+    return len(fresh)
+
+
+def _recipients(notice_id: str, user_range: tuple[str, str], *columns):
+    """Select the notice's recipients among users whose ids lie in (lo, hi]: active, of its enterprises."""
+    lo, hi = user_range
+    ne = NoticeEnterprise
+    return (
+        select(*columns)
+        .select_from(User)
+        .join(ne, (ne.enterprise_id == User.enterprise_id) & (ne.notice_id == notice_id))
+        .where(User.id > lo, User.id <= hi, User.active.is_(True), User.role.in_(ENTERPRISE_ROLES))
+    )
+
+
+def _finish(session: Session, fanout: NoticeFanout, notice: dict, now: datetime) -> None:
+    """Mark the fan-out done and say so on the notice (its one rewrite, of a small document)."""
+    fanout.phase, fanout.done_at = "done", now
+    data = {
+        **notice,
+        "fanout": {
+            "status": "done",
+            "enterprises": fanout.enterprises,
+            "recipients": fanout.recipients,
+            "done_at": format_time(now),
+        },
+    }
+    stored = store.load_entity(session, NOTICE, notice["id"], lock=True)
+    store.save_change(session, Change(NOTICE, notice["id"], stored.scope, data), stored, now)
+
+
+def self_check_change(notice: dict[str, Any], enterprise_id: str) -> Change:
+    """Build the self-check task (举一反三) a notice asks of one enterprise."""
+    task_id = str(uuid.uuid5(uuid.UUID(notice["id"]), enterprise_id))
+    data = {
+        "id": task_id,
+        "notice_id": notice["id"],
+        "enterprise_id": enterprise_id,
+        "title": notice["title"],
+        "due_on": notice["self_check_due"],
+        "status": "open",
+        "inspection_id": None,
+        "history": list(notice.get("history", [])[:1]),
+    }
+    return Change(SELF_CHECK, task_id, enterprise_scope(enterprise_id), data)
+
+
+def _insert_new(session: Session, table):
+    """An INSERT that skips rows whose key is taken: a repeated chunk writes nothing twice."""
+    dialect = session.connection().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        return (postgresql if dialect == "postgresql" else sqlite).insert(table).on_conflict_do_nothing()
+    return insert(table)
