@@ -9,11 +9,14 @@ import orjson
 
 
 def dumps(value: Any) -> str:
-    """Serialise compactly as UTF-8 text (orjson); lone surrogates and non-string keys take json's path."""
+    """Serialise compactly as UTF-8 text (orjson); lone surrogates and non-string keys take json's path.
+
+    That path escapes every non-ASCII character: a lone surrogate cannot be encoded as UTF-8 text.
+    """
     try:
         return orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value)
 
 
 def loads(text: str | bytes) -> Any:
