@@ -186,7 +186,7 @@ def test_a_reader_of_several_or_many_scopes_gets_the_same_pages(alice, engine, e
     ids = [alice.do("note.create", text=f"n{i}")["entity_id"] for i in range(5)]
     alone = [c["id"] for c in alice.pull_all(limit=2)[0]]
     policy = engine.scope_policy
-    engine.scope_policy = lambda session, actor: policy(session, actor) | {
-        f"other:{i}" for i in range(extra_scopes)
-    }
+    engine.scope_policy = lambda session, actor: (
+        policy(session, actor) | {f"other:{i}" for i in range(extra_scopes)}
+    )
     assert [c["id"] for c in alice.pull_all(limit=2)[0]] == alone == ids

@@ -18,7 +18,7 @@ def answer(*datas) -> dict:
 
 
 def test_a_page_means_the_stored_values_with_its_envelope():
-    values = [{"title": "1号高炉煤气报警仪失灵", "n": 1.5, "tags": ["a\"b", "c\\d", "e\nf"]}, {}, None]
+    values = [{"title": "1号高炉煤气报警仪失灵", "n": 1.5, "tags": ['a"b', "c\\d", "e\nf"]}, {}, None]
     page = answer(*(stored(v) for v in values))
     assert page == {
         "changes": [
