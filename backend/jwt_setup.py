@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 
 from .api.errors import error_response
 from .extensions import db, jwt
 from .models import User
-from .sessions import is_revoked
+from .sessions import session_and_user
 
 
 def init_jwt(app: Flask) -> None:
     """Attach the loaders that make tokens real: user lookup, revocation, error codes."""
     jwt.init_app(app)
 
-    @jwt.user_lookup_loader
-    def load_user(_header, claims):
-        user = db.session.get(User, claims["sub"])
-        return user if user is not None and user.active else None
-
+    # flask-jwt-extended asks whether the session ended, then for the user: one query answers both.
     @jwt.token_in_blocklist_loader
     def session_ended(_header, claims):
-        return is_revoked(claims)
+        ended, g.signed_in_user = session_and_user(claims)
+        return ended
+
+    @jwt.user_lookup_loader
+    def load_user(_header, claims):
+        user = g.pop("signed_in_user", None)
+        if user is None or user.id != claims["sub"]:
+            user = db.session.get(User, claims["sub"])
+        return user if user is not None and user.active else None
 
     @jwt.expired_token_loader
     def expired(_header, _claims):

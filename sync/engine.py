@@ -6,11 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import faults, positions, pull, store, tables
-from .push import OWNED, PushRun
+from . import faults, positions, pull, store
+from .push import PushRun
 from .registry import CommandRegistry, CommandSpec, ScopePolicy
 from .types import Actor, Change, SyncError, Text
 from .wire import is_uuid, utc_now
@@ -99,6 +98,12 @@ class SyncEngine:
         self, session: Session, actor: Actor, cursor: str | None, limit: int | None, client_id: str | None
     ) -> dict[str, Any]:
         """Return one page of changes the actor may see, and the client's last seq."""
+        return self.pull_page(session, actor, cursor, limit, client_id).as_dict()
+
+    def pull_page(
+        self, session: Session, actor: Actor, cursor: str | None, limit: int | None, client_id: str | None
+    ) -> pull.Page:
+        """Return one page of changes as stored (Page.as_json writes the answer without decoding data)."""
         limit = pull.DEFAULT_LIMIT if limit is None else limit
         if not 1 <= limit <= pull.MAX_LIMIT:
             raise SyncError(
@@ -114,23 +119,10 @@ class SyncEngine:
                 Text("client_id 必须是 UUID", "client_id must be a UUID"),
                 fields={"client_id": ["must be a UUID string"]},
             )
-        # Read before the scopes: changes of a scope the reader gains after this point lie above it.
-        mark = positions.current_position(session)
-        last_seq = None
-        if client_id is not None:
-            row = session.execute(
-                select(tables.clients.c.user_id, tables.clients.c.last_seq).where(
-                    tables.clients.c.id == client_id.lower()
-                )
-            ).first()
-            if row is not None and row.user_id != actor.id:
-                raise SyncError(409, "client_owned_by_other_user", OWNED)
-            last_seq = row.last_seq if row else 0
+        header = pull.read_header(session, actor, client_id)
         scopes = self.scopes_for(session, actor)
         fingerprint = self.fingerprint_policy(actor, scopes)
-        page = pull.read_changes(session, actor, scopes, cursor, limit, fingerprint, mark)
-        page["last_seq"] = last_seq
-        return page
+        return pull.read_page(session, scopes, cursor, limit, fingerprint, header)
 
     def record_change(self, session: Session, change: Change) -> int:
         """Write a change made outside a push (admin screens, seeding); positioned at commit."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_jwt_extended import current_user, jwt_required
 
 from sync.push import MAX_BYTES, MAX_COMMANDS
@@ -79,11 +79,12 @@ def pull():
     # isascii: str.isdigit() also accepts "²", which int() refuses.
     if limit is not None and not (limit.isascii() and limit.isdigit()):
         raise ApiError(400, "invalid", fields={"limit": ["must be an integer 1..1000"]})
-    page = sync_engine().pull(
+    page = sync_engine().pull_page(
         db.session,
         actor_of(current_user),
         request.args.get("cursor") or None,
         int(limit) if limit is not None else None,
         request.args.get("client_id") or None,
     )
-    return jsonify(page)
+    # The stored JSON text goes out as it is (Page.as_json), never decoded and re-encoded.
+    return current_app.response_class(page.as_json(), mimetype="application/json")

@@ -178,3 +178,15 @@ def test_following_a_cursor_an_entity_appears_once_unless_changed_again(alice):
     assert sorted(set(ids)) == sorted(notes)
     assert ids.count(notes[0]) == 2 and all(ids.count(n) == 1 for n in notes[1:])
     assert (notes[4], 1) not in seen and (notes[4], 2) in seen and (notes[0], 2) in seen
+
+
+@pytest.mark.parametrize("extra_scopes", [1, 20])
+def test_a_reader_of_several_or_many_scopes_gets_the_same_pages(alice, engine, extra_scopes):
+    # Up to MERGE_MAX_SCOPES the scopes' index ranges are merged; past it one position scan filters them.
+    ids = [alice.do("note.create", text=f"n{i}")["entity_id"] for i in range(5)]
+    alone = [c["id"] for c in alice.pull_all(limit=2)[0]]
+    policy = engine.scope_policy
+    engine.scope_policy = lambda session, actor: (
+        policy(session, actor) | {f"other:{i}" for i in range(extra_scopes)}
+    )
+    assert [c["id"] for c in alice.pull_all(limit=2)[0]] == alone == ids
