@@ -135,7 +135,7 @@ def replayed_states(
         if history != [(row["type"], row["user_id"]) for row in applied]:
             broken.append(f"hazard {hazard_id}: history {history} is not the applied commands")
         if tables.get(hazard_id) != (state["status"], state["assignee_id"]):
-            broken.append(f"hazard {hazard_id}: table row {tables.get(hazard_id)} != replay")
+            broken.append(f"hazard {hazard_id}: status column and assignee {tables.get(hazard_id)} != replay")
     return broken + _rejections_explained(rows, roles, replays, based_on)
 
 

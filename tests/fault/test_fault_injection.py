@@ -100,15 +100,18 @@ def test_twenty_phones_keep_every_promise_through_drops_duplicates_delays_and_ki
 
 
 def _run_hazards(engine) -> tuple[dict, dict]:
+    """Return the run's hazards as synced, and each one's (status index column, assignee)."""
     with engine.connect() as connection:
-        synced = connection.execute(text("SELECT id, data FROM sync_entities WHERE entity = 'hazard'")).all()
-        table = connection.execute(text("SELECT id, status, assignee_id FROM hazards")).all()
-    server = {}
-    for hazard_id, data in synced:
+        synced = connection.execute(
+            text("SELECT id, status, data FROM sync_entities WHERE entity = 'hazard'")
+        ).all()
+    server, indexed = {}, {}
+    for hazard_id, status, data in synced:
         data = json.loads(data) if isinstance(data, str) else data
         if data["title"].startswith(workflow.TAG):
             server[hazard_id] = data
-    return server, {row.id: (row.status, row.assignee_id) for row in table}
+            indexed[hazard_id] = (status, data["assignee_id"])
+    return server, indexed
 
 
 def _report(devices, rows, server, world, kills, run_seconds, total_seconds, results) -> None:
