@@ -85,5 +85,8 @@ def _sqlite_pragmas(engine) -> None:
     def on_connect(connection, _record):
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # 64 MiB of page cache per connection (the default is 2 MiB): index pages of a large enterprise
+        # stay in memory instead of being read back on every push.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

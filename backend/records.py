@@ -11,6 +11,9 @@ from sync import tables
 
 from .scopes import enterprise_scope
 
+# The field each record type is counted and grouped by in reports: copied into the indexed `kind` column.
+KIND_FIELDS = {"hazard": "severity", "drill": "type", "inspection": "kind", "training_session": "kind"}
+
 
 def records_of(
     session,

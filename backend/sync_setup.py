@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from sync import Actor, Change, SyncEngine
+from sync import Actor, Change, SyncEngine, store
 
 from .commands import drill, hazard, inspection, lockout, notification, people, training
 from .derived import MODULES as DERIVED_MODULES
@@ -12,6 +12,7 @@ from .derived import marks
 from .derived.worker import init_worker
 from .extensions import db
 from .models import User
+from .records import KIND_FIELDS
 from .rules.late_entry import is_late
 from .scopes import cursor_fingerprint, visible_scopes
 
@@ -43,6 +44,7 @@ def init_sync(app: Flask) -> None:
     # A push marks the enterprises it touched; the derived job recomputes them after the commit.
     engine.after_push.append(marks.on_push)
     engine.is_late = is_late
+    store.KIND_FIELDS.update(KIND_FIELDS)
     init_worker(app, engine)
     app.extensions["sync_engine"] = engine
 

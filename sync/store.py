@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import positions, tables
@@ -28,6 +28,9 @@ def load_entity(session: Session, entity: str, entity_id: str, lock: bool = Fals
 # Keys per statement when loading a push's entities: well under every driver's parameter limit.
 LOAD_CHUNK = 400
 STATUS_LENGTH = 32
+# Entity type → the data field copied into the indexed `kind` column (a hazard's severity, a drill's
+# type): reports count and group by it without decoding documents. The application fills this.
+KIND_FIELDS: dict[str, str] = {}
 
 
 def load_entities(
@@ -44,23 +47,34 @@ def load_entities(
     if not wanted:
         return {}
     lock = lock and session.connection().dialect.name != "sqlite"
+    by_entity: dict[str, list[str]] = {}
+    for entity, entity_id in wanted:
+        by_entity.setdefault(entity, []).append(entity_id)
     e = tables.entities.c
     found: dict[tuple[str, str], EntityState] = {}
-    for start in range(0, len(wanted), LOAD_CHUNK):
-        query = (
-            select(e.entity, e.id, e.scope, e.version, e.deleted, e.data)
-            .where(tuple_(e.entity, e.id).in_(wanted[start : start + LOAD_CHUNK]))
-            .order_by(e.entity, e.id)
-        )
-        for row in session.execute(query.with_for_update() if lock else query):
-            found[(row.entity, row.id)] = EntityState(*row)
+    for entity, ids in by_entity.items():
+        # One entity type per statement: a plain IN on the key's second column, in key order.
+        for start in range(0, len(ids), LOAD_CHUNK):
+            query = (
+                select(e.entity, e.id, e.scope, e.version, e.deleted, e.data)
+                .where(e.entity == entity, e.id.in_(ids[start : start + LOAD_CHUNK]))
+                .order_by(e.id)
+            )
+            for row in session.execute(query.with_for_update() if lock else query):
+                found[(row.entity, row.id)] = EntityState(*row)
     return found
 
 
-def status_of(data: dict[str, Any]) -> str | None:
-    """Return the document's status for the status index: a short string, else None."""
-    status = data.get("status") if isinstance(data, dict) else None
-    return status if isinstance(status, str) and len(status) <= STATUS_LENGTH else None
+def status_of(data: dict[str, Any], field: str = "status") -> str | None:
+    """Return a document's field for an index column: a short string, else None."""
+    value = data.get(field) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and len(value) <= STATUS_LENGTH else None
+
+
+def kind_of(entity: str, data: dict[str, Any]) -> str | None:
+    """Return the value of the entity type's kind field (KIND_FIELDS), for the kind column."""
+    field = KIND_FIELDS.get(entity)
+    return status_of(data, field) if field else None
 
 
 def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]:
@@ -73,6 +87,7 @@ def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]
         "deleted": change.deleted,
         "data": change.data,
         "status": status_of(change.data),
+        "kind": kind_of(change.entity, change.data),
         "updated_at": now,
         "position": None,
     }
@@ -84,7 +99,7 @@ def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[
         session.execute(insert(tables.entities), fresh)
     if changed:
         e = tables.entities.c
-        columns = ("scope", "version", "deleted", "data", "status", "updated_at", "position")
+        columns = ("scope", "version", "deleted", "data", "status", "kind", "updated_at", "position")
         session.execute(
             update(tables.entities)
             .where(e.entity == bindparam("k_entity"), e.id == bindparam("k_id"))

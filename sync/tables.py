@@ -80,10 +80,12 @@ entities = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # data["status"] when it is a short string, written with data: reports select open records by index.
     Column("status", String(32)),
+    # The field store.KIND_FIELDS names for the entity type (a hazard's severity, a drill's type).
+    Column("kind", String(32)),
     Index("ix_sync_entities_scope_position", "scope", "position"),
     Index("ix_sync_entities_position", "position"),
-    # Reports read one record type of one enterprise (cadences, ledgers), often by status.
-    Index("ix_sync_entities_entity_scope", "entity", "scope", "status"),
+    # Reports read one record type of one enterprise (cadences, ledgers), by status and kind.
+    Index("ix_sync_entities_entity_scope", "entity", "scope", "status", "kind"),
 )
 
 # One row: the highest position handed out, taken under a row lock just before commit, and the horizon:

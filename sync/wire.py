@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -21,8 +22,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@functools.lru_cache(maxsize=1024)
 def format_time(value: datetime | None) -> str | None:
-    """Format a datetime as RFC 3339 UTC with milliseconds and a Z."""
+    """Format a datetime as RFC 3339 UTC with milliseconds and a Z (cached: a push formats its time often)."""
     if value is None:
         return None
     if value.tzinfo is None:

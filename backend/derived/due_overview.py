@@ -45,7 +45,7 @@ def _hazards(session, enterprise_id: str, statuses):
 
 def _majors(session, enterprise_id: str):
     e = tables.entities.c
-    return _hazards(session, enterprise_id, OPEN_STATUSES).where(e.data["severity"].as_string() == "major")
+    return _hazards(session, enterprise_id, OPEN_STATUSES).where(e.kind == "major")
 
 
 def open_major_hazards(session, enterprise_id: str) -> list[HazardView]:

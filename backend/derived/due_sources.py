@@ -29,23 +29,23 @@ def _latest(days: Iterable[date | None]) -> date | None:
     return max((day for day in days if day is not None), default=None)
 
 
-def latest_by_kind(session, entity: str, enterprise_id: str, statuses, kind: str, moment: str) -> dict:
-    """Return kind → the latest `moment` (RFC 3339 text) of the enterprise's records in these statuses.
+def latest_by_kind(session, entity: str, enterprise_id: str, statuses, moment: str) -> dict:
+    """Return kind (records.KIND_FIELDS) → the latest `moment` (RFC 3339 text) of records in these statuses.
 
     One grouped query on the (entity, scope, status) index: the database keeps the maximum per kind, so
     the cost does not grow with the records a reader has to decode.
     """
     e = tables.entities.c
-    kind_of, moment_of = e.data[kind].as_string(), e.data[moment].as_string()
+    moment_of = e.data[moment].as_string()
     query = (
-        select(kind_of, func.max(moment_of))
+        select(e.kind, func.max(moment_of))
         .where(
             e.entity == entity,
             e.scope == enterprise_scope(enterprise_id),
             e.status.in_(sorted(statuses)),
             e.deleted.is_(False),
         )
-        .group_by(kind_of)
+        .group_by(e.kind)
     )
     return {found_kind: latest for found_kind, latest in session.execute(query) if found_kind}
 
@@ -54,7 +54,7 @@ def drills_done(session, enterprise_id: str) -> dict[str, date | None]:
     """Return the latest end day of a finished drill for each obligation the drills fulfil."""
     fulfils = drill_fulfils()
     latest: dict[str, date | None] = {}
-    ended = latest_by_kind(session, "drill", enterprise_id, DONE_DRILL_STATUSES, "type", "ended_at")
+    ended = latest_by_kind(session, "drill", enterprise_id, DONE_DRILL_STATUSES, "ended_at")
     for drill_type, ended_at in ended.items():
         for key in fulfils.get(drill_type, ()):
             latest[key] = _latest((latest.get(key), local_day(ended_at)))
@@ -64,7 +64,7 @@ def drills_done(session, enterprise_id: str) -> dict[str, date | None]:
 def principal_inspection_done(session, enterprise_id: str) -> date | None:
     """Return the day of the latest finished principal-led inspection."""
     statuses = (DONE_INSPECTION["status"],)
-    finished = latest_by_kind(session, "inspection", enterprise_id, statuses, "kind", "finished_at")
+    finished = latest_by_kind(session, "inspection", enterprise_id, statuses, "finished_at")
     return local_day(finished.get(DONE_INSPECTION["kind"]))
 
 
@@ -72,9 +72,7 @@ def trainings_done(session, enterprise_id: str) -> dict[str, date | None]:
     """Return the day of the latest closed session for each obligation its kind fulfils (confined space)."""
     fulfils = {kind.key: kind.fulfils for kind in TRAINING_KINDS}
     latest: dict[str, date | None] = {}
-    held = latest_by_kind(
-        session, "training_session", enterprise_id, DONE_TRAINING_STATUSES, "kind", "scheduled_at"
-    )
+    held = latest_by_kind(session, "training_session", enterprise_id, DONE_TRAINING_STATUSES, "scheduled_at")
     for kind, scheduled_at in held.items():
         for key in fulfils.get(kind, ()):
             latest[key] = _latest((latest.get(key), local_day(scheduled_at)))

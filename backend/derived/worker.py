@@ -16,6 +16,9 @@ from .schedule import reschedule
 log = logging.getLogger(__name__)
 
 BATCH = 20
+# After a push wakes the job, it waits this long for more pushes to coalesce into one recomputation;
+# with a drain taking well under a second, a change is pullable within 2 s of its push.
+COALESCE_SECONDS = 0.3
 
 
 def drain(session, engine, batch: int = BATCH) -> Counter:
@@ -81,6 +84,7 @@ class Worker:
         while True:
             self.wake.wait()
             self.running = True
+            time.sleep(COALESCE_SECONDS)
             self.wake.clear()
             try:
                 drain_app(self.app)
