@@ -11,6 +11,9 @@ from ..models import User
 from ..scopes import user_scope
 
 ENTITY = "badge"
+# The record types a push must touch to make it stale; None: any (a new person needs one, and the
+# recomputation is one query).
+SOURCES: tuple[str, ...] | None = None
 
 
 def badge_change(user_id: str, key: str | None = None) -> Change:

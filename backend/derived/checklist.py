@@ -13,6 +13,9 @@ from ..rules.inspection_rules import checklist_for
 from ..scopes import enterprise_scope
 
 ENTITY = "checklist"
+# The record types a push must touch to make it stale; None: any (an enterprise seeded outside a push
+# gets its checklist with its first push, and the recomputation is one read).
+SOURCES: tuple[str, ...] | None = None
 
 
 def checklist_of(enterprise_id: str, flags: Iterable[str]) -> Change:

@@ -20,6 +20,9 @@ from .due_overview import OVERDUE_STATUSES, active_lockouts, hazard_summary, lat
 from .due_sources import last_done
 
 ENTITY = "due"
+# The record types a push must touch to make it stale; None: every type (obligations, hazards, lockouts,
+# late entries of any record).
+SOURCES: tuple[str, ...] | None = None
 
 
 def obligation_data(obligation: Obligation) -> dict[str, Any]:

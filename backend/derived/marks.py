@@ -1,10 +1,10 @@
-"""A push marks the enterprises whose derived entities it made stale; it recomputes nothing itself."""
+"""A push marks what it made stale (enterprise, derived entity type); it recomputes nothing itself."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import Change
@@ -22,17 +22,34 @@ def touched_enterprises(changes: list[Change]) -> list[str]:
     return sorted({e for e in found if e})
 
 
-def mark(session, enterprise_ids: list[str], now: datetime | None = None) -> None:
-    """Mark enterprises stale, in one upsert; marking again bumps the generation a running job compares."""
-    if not enterprise_ids:
+def stale(changes: list[Change]) -> list[tuple[str, str]]:
+    """Return, sorted, the (enterprise, derived entity type) pairs these changes make stale."""
+    from . import MODULES
+
+    found = set()
+    for change in changes:
+        enterprise_id = enterprise_of_scope(change.scope)
+        if change.entity in DERIVED_ENTITIES or not enterprise_id:
+            continue
+        for module in MODULES:
+            if module.SOURCES is None or change.entity in module.SOURCES:
+                found.add((enterprise_id, module.ENTITY))
+    return sorted(found)
+
+
+def mark(session, pairs: list[tuple[str, str]], now: datetime | None = None) -> None:
+    """Mark (enterprise, derived type) pairs stale in one upsert; marking again bumps the generation."""
+    if not pairs:
         return
     now = now or utc_now()
     dialect = session.connection().dialect.name
     upsert = (postgresql if dialect == "postgresql" else sqlite).insert(DerivedMark)
-    rows = [{"enterprise_id": e, "generation": 1, "marked_at": now} for e in sorted(set(enterprise_ids))]
+    rows = [
+        {"enterprise_id": e, "module": m, "generation": 1, "marked_at": now} for e, m in sorted(set(pairs))
+    ]
     session.execute(
         upsert.on_conflict_do_update(
-            index_elements=["enterprise_id"],
+            index_elements=["enterprise_id", "module"],
             set_={"generation": DerivedMark.generation + 1, "marked_at": upsert.excluded.marked_at},
         ),
         rows,
@@ -41,44 +58,42 @@ def mark(session, enterprise_ids: list[str], now: datetime | None = None) -> Non
 
 def on_push(session, actor, changes: list[Change]) -> list[Change]:
     """The push's listener: mark what it touched, inside its transaction; derive nothing."""
-    mark(session, touched_enterprises(changes))
+    mark(session, stale(changes))
     return []
 
 
-def claim(session, limit: int, now: datetime | None = None) -> dict[str, int]:
-    """Claim up to limit unclaimed (or lapsed) marks, oldest first; return enterprise → generation seen."""
+def claim(session, limit: int, now: datetime | None = None) -> dict[tuple[str, str], int]:
+    """Claim up to limit unclaimed (or lapsed) marks, oldest first; return (enterprise, type) → generation."""
     now = now or utc_now()
     free = (DerivedMark.claimed_until.is_(None)) | (DerivedMark.claimed_until < now)
-    query = select(DerivedMark.enterprise_id).where(free).order_by(DerivedMark.marked_at).limit(limit)
+    query = (
+        select(DerivedMark.enterprise_id, DerivedMark.module)
+        .where(free)
+        .order_by(DerivedMark.marked_at)
+        .limit(limit)
+    )
     if session.connection().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
+    keys = [tuple(row) for row in session.execute(query)]
+    if not keys:
         return {}
     until = now + timedelta(seconds=CLAIM_SECONDS)
     claimed = session.execute(
         update(DerivedMark)
-        .where(DerivedMark.enterprise_id.in_(ids), free)
+        .where(tuple_(DerivedMark.enterprise_id, DerivedMark.module).in_(keys), free)
         .values(claimed_until=until)
-        .returning(DerivedMark.enterprise_id, DerivedMark.generation)
+        .returning(DerivedMark.enterprise_id, DerivedMark.module, DerivedMark.generation)
     ).all()
-    return {row.enterprise_id: row.generation for row in claimed}
+    return {(row.enterprise_id, row.module): row.generation for row in claimed}
 
 
-def settle(session, seen: dict[str, int]) -> None:
+def settle(session, seen: dict[tuple[str, str], int]) -> None:
     """Drop the marks recomputed at the generation seen; release those a push marked again meanwhile."""
-    for enterprise_id, generation in seen.items():
-        gone = session.execute(
-            delete(DerivedMark).where(
-                DerivedMark.enterprise_id == enterprise_id, DerivedMark.generation == generation
-            )
-        ).rowcount
+    for (enterprise_id, module), generation in seen.items():
+        key = (DerivedMark.enterprise_id == enterprise_id) & (DerivedMark.module == module)
+        gone = session.execute(delete(DerivedMark).where(key, DerivedMark.generation == generation)).rowcount
         if not gone:
-            session.execute(
-                update(DerivedMark)
-                .where(DerivedMark.enterprise_id == enterprise_id)
-                .values(claimed_until=None)
-            )
+            session.execute(update(DerivedMark).where(key).values(claimed_until=None))
 
 
 def pending(session) -> int:

@@ -19,6 +19,9 @@ from .clock import local_day, parse_day
 from .differs import only_changed
 
 ENTITY = "person_record"
+# The record types a push must touch to make it stale: hours, exams and certificates come from these; the
+# enterprise's flags choose the hours rule.
+SOURCES: tuple[str, ...] | None = ("training_session", "certificate", "user", "enterprise")
 # exam_status says "not_taken"; docs/commands.md publishes "none".
 EXAM_STATE_NAMES = {"not_taken": "none"}
 COUNTED_SESSION_EXCLUDES = ("cancelled",)

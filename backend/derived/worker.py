@@ -9,7 +9,7 @@ from collections import Counter
 
 from flask import Flask
 
-from . import clock, marks
+from . import MODULES, clock, marks
 from .refresh import refresh
 from .schedule import reschedule
 
@@ -30,10 +30,17 @@ def drain(session, engine, batch: int = BATCH) -> Counter:
         if not seen:
             return recorded
         try:
-            recorded += refresh(session, engine, sorted(seen))
-            recorded["enterprises"] += len(seen)
-            # Everything of these enterprises was recorded afresh: their next time-driven day follows.
-            reschedule(session, sorted(seen), clock.today_in_shanghai())
+            only: dict[str, set[str]] = {}
+            for enterprise_id, module in seen:
+                only.setdefault(enterprise_id, set()).add(module)
+            recorded += refresh(session, engine, sorted(only), only)
+            recorded["enterprises"] += len(only)
+            # Their next time-driven day follows from what is stored now; where only some derived types
+            # were recomputed, the day may only move earlier (one never computed yet is still owed).
+            today, every = clock.today_in_shanghai(), {module.ENTITY for module in MODULES}
+            whole = sorted(e for e, types in only.items() if types >= every)
+            reschedule(session, whole, today)
+            reschedule(session, sorted(set(only) - set(whole)), today, partial=True)
             marks.settle(session, seen)
             session.commit()
         except BaseException:

@@ -1,4 +1,4 @@
-"""An enterprise whose derived entities a push made stale: the derived job recomputes it, once per mark."""
+"""One derived entity type of one enterprise that a push made stale: the derived job recomputes it once."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ class DerivedMark(db.Model):
     __tablename__ = "derived_marks"
 
     enterprise_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The derived module to recompute (its ENTITY: due, person_record, badge, checklist).
+    module: Mapped[str] = mapped_column(String(32), primary_key=True)
     # Bumped by every push that marks the enterprise again; the job deletes the mark only if unchanged.
     generation: Mapped[int] = mapped_column(BigInteger, default=1)
     marked_at: Mapped[datetime] = mapped_column(UtcDateTime)
