@@ -9,6 +9,8 @@ from collections import Counter
 
 from flask import Flask
 
+from sync.store import begin_writes
+
 from . import MODULES, clock, marks
 from .refresh import refresh
 from .schedule import reschedule
@@ -25,11 +27,15 @@ def drain(session, engine, batch: int = BATCH) -> Counter:
     """Recompute every marked enterprise, a batch per transaction, until no mark is free; count entities."""
     recorded: Counter = Counter()
     while True:
+        # SQLite: take the write lock before reading, as a push does; a read transaction that later
+        # writes while a push holds the lock fails at once with "database is locked" instead of waiting.
+        begin_writes(session)
         seen = marks.claim(session, batch)
         session.commit()
         if not seen:
             return recorded
         try:
+            begin_writes(session)
             only: dict[str, set[str]] = {}
             for enterprise_id, module in seen:
                 only.setdefault(enterprise_id, set()).add(module)
