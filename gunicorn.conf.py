@@ -6,6 +6,9 @@ from backend import gunicorn_errors
 # the app answers 414 itself for targets between MAX_TARGET_LENGTH and this limit.
 gunicorn_errors.install()
 limit_request_line = gunicorn_errors.LIMIT_REQUEST_LINE
+# Phones sync every few seconds while in use: keep their connection open between syncs (gunicorn's 2 s
+# default closes it just before the next one, and a client reusing it sees "server disconnected").
+keepalive = 30
 
 
 def post_worker_init(worker):

@@ -33,6 +33,10 @@ from .servers import gunicorn, prepare, server_env
 WORKERS, THREADS = 2, 8
 FULL = {"devices": 200, "seconds": 60, "enterprises": 20}
 QUICK = {"devices": 20, "seconds": 10, "enterprises": 4}
+# A phone syncs when the person records something or the app wakes: every 2–8 s here, 5 s on average, so
+# 200 devices send about 40 pushes and 40+ pulls a second — a shift change, not an idle afternoon. With no
+# pause at all, 200 clients on 2 cores measure only their own queue.
+THINK_SECONDS = (2.0, 8.0)
 PART = "d. devices (gunicorn + PostgreSQL, HTTP)"
 COLUMN = "PostgreSQL"
 
@@ -62,6 +66,7 @@ async def device(http: aiohttp.ClientSession, base: str, username: str, until: f
         headers = {"Authorization": "Bearer " + (await r.json())["access_token"]}
     await asyncio.sleep(max(0.0, until[0] - time.monotonic()))  # everyone starts together
     client_id, seq, cursor, rng = str(uuid.uuid4()), 0, None, random.Random(username)
+    await asyncio.sleep(rng.uniform(0, THINK_SECONDS[1]))  # phones do not all sync in the same instant
     while time.monotonic() < until[1]:
         commands = []
         for _ in range(rng.randint(1, 5)):
@@ -108,6 +113,7 @@ async def device(http: aiohttp.ClientSession, base: str, username: str, until: f
             except (aiohttp.ClientError, TimeoutError) as problem:
                 tally.error(f"pull: {problem!r}")
                 break
+        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
 
 
 async def crowd(base: str, usernames: list[str], seconds: float, login_seconds: float) -> Tally:
@@ -144,7 +150,8 @@ def run(quick: bool) -> list[Row]:
             tally = asyncio.run(crowd(base, usernames, size["seconds"], login_seconds))
     label = f"{size['devices']} devices, {size['seconds']} s"
     line = (
-        f"devices: {label}, gunicorn {WORKERS} workers × {THREADS} threads (jobs in process), "
+        f"devices: {label}, each syncing every {THINK_SECONDS[0]:.0f}–{THINK_SECONDS[1]:.0f} s, "
+        f"gunicorn {WORKERS} workers × {THREADS} threads (jobs in process), "
         f"{len(tally.push):,} pushes of 1–5 commands, {len(tally.pull):,} pulls, {tally.errors} errors"
     )
     print(line)
