@@ -7,7 +7,7 @@ from typing import Any
 from sync import Change, CommandContext, CommandSpec, Text
 
 from ..records import records_of
-from ..rules.lockout_rules import decide_equipment, has_active_lockout, locked_point_ids
+from ..rules.lockout_rules import ACTIVE_STATUSES, decide_equipment, has_active_lockout, locked_point_ids
 from ..schemas.lockout import RegisterEquipmentArgs, RetireEquipmentArgs, UpdateEquipmentArgs
 from .common import current_data, document_change, load_args, reject
 
@@ -56,13 +56,18 @@ def register(ctx: CommandContext) -> Change:
     return document_change(ctx, "equipment", data)
 
 
+def open_lockouts(session, enterprise_id: str) -> list[dict]:
+    """Return the enterprise's lockouts not yet released, read by the status index (not its history)."""
+    return records_of(session, "lockout", enterprise_id, statuses=ACTIVE_STATUSES)
+
+
 def update(ctx: CommandContext) -> Change:
     """Replace the equipment's description and points, keeping every point that is locked out."""
     _decide(ctx)
     args = load_args(UpdateEquipmentArgs(), ctx.command.args)
     data = current_data(ctx)
     described = _described(args)
-    lockouts = records_of(ctx.session, "lockout", data["enterprise_id"])
+    lockouts = open_lockouts(ctx.session, data["enterprise_id"])
     kept = {point["id"] for point in described["points"]}
     if locked_point_ids(lockouts, data["id"]) - kept:
         raise reject("conflict", POINT_LOCKED)
@@ -76,7 +81,7 @@ def retire(ctx: CommandContext) -> Change:
     data = current_data(ctx)
     if not data["active"]:
         raise reject("conflict", RETIRED)
-    if has_active_lockout(records_of(ctx.session, "lockout", data["enterprise_id"]), data["id"]):
+    if has_active_lockout(open_lockouts(ctx.session, data["enterprise_id"]), data["id"]):
         raise reject("conflict", LOCKOUT_OPEN)
     load_args(RetireEquipmentArgs(), ctx.command.args)
     data["active"] = False
