@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import positions, tables
+from . import positions, store, tables
 from .types import Change
 
 
@@ -39,6 +39,8 @@ def insert_new_entities(session: Session, changes: Sequence[Change], now: dateti
             "version": 1,
             "deleted": change.deleted,
             "data": change.data,
+            "status": store.status_of(change.data),
+            "kind": store.kind_of(change.entity, change.data),
             "position": first + offset,
             "updated_at": now,
         }
@@ -52,15 +54,26 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
     """Insert on PostgreSQL in one statement whose rows travel as one JSON array: three parameters in all."""
     connection = session.connection()
     data_type = tables.entities.c.data.type.compile(dialect=connection.dialect)
-    columns = "entity, id, scope, version, deleted, data, position, updated_at"
+    columns = "entity, id, scope, version, deleted, data, status, kind, position, updated_at"
     statement = text(
         f"INSERT INTO {tables.entities.name} ({columns}) "
         f"SELECT r->>'e', r->>'i', r->>'s', 1, (r->>'x')::boolean, CAST(r->'d' AS {data_type}), "
-        ":first + n - 1, :now "
+        "r->>'t', r->>'k', :first + n - 1, :now "
         "FROM json_array_elements(CAST(:rows AS json)) WITH ORDINALITY AS t(r, n) "
         "ON CONFLICT (entity, id) DO NOTHING"
     )
-    rows = [{"e": c.entity, "i": c.id, "s": c.scope, "x": c.deleted, "d": c.data} for c in changes]
+    rows = [
+        {
+            "e": c.entity,
+            "i": c.id,
+            "s": c.scope,
+            "x": c.deleted,
+            "d": c.data,
+            "t": store.status_of(c.data),
+            "k": store.kind_of(c.entity, c.data),
+        }
+        for c in changes
+    ]
     text_rows = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return session.execute(statement, {"first": first, "now": now, "rows": text_rows}).rowcount
 
@@ -92,11 +105,24 @@ def update_entities(session: Session, changes: Sequence[Change], now: datetime) 
             scope=bindparam("s"),
             data=bindparam("d", type_=entities.data.type),
             deleted=bindparam("x"),
+            status=bindparam("t"),
+            kind=bindparam("k"),
             version=entities.version + 1,
             position=None,
             updated_at=now,
         ),
-        [{"e": c.entity, "i": c.id, "s": c.scope, "d": c.data, "x": c.deleted} for c in ordered],
+        [
+            {
+                "e": c.entity,
+                "i": c.id,
+                "s": c.scope,
+                "d": c.data,
+                "x": c.deleted,
+                "t": store.status_of(c.data),
+                "k": store.kind_of(c.entity, c.data),
+            }
+            for c in ordered
+        ],
     )
     for change in ordered:
         positions.mark_changed(session, change.entity, change.id)
