@@ -26,10 +26,11 @@ SCORES = (35, 59, 60, 79, 80, 88, 100)
 
 
 def choose(items: list, pick: int):
-    """Return the picked record, or None to start a new one (always when none, else one pick in four)."""
+    """Return the picked record, or None to start a new one (always when none, else one pick in four);
+    half the picks take the oldest, so that records get to the end of their workflow."""
     if not items or pick % 4 == 3:
         return None
-    return items[pick % len(items)]
+    return items[0] if pick % 2 == 0 else items[pick // 4 % len(items)]
 
 
 def actor(key: str, pick: int) -> str:
@@ -85,10 +86,11 @@ OPEN_HAZARD = ("reported", "assigned", "rectified")
 
 def drill(w: World, key: str, pick: int, variant: int) -> Command:
     """Plan, start, roll call by tick or badge QR, end, evaluate, add photos, cancel."""
-    found = choose([d for d in w.records("drill", key) if d["status"] != "cancelled"], pick)
+    drills = w.records("drill", key)
+    found = choose([d for d in drills if d["status"] in OPEN_DRILL], pick)
     boss = manager(key, variant)
-    if found is None:
-        kind = DRILL_TYPE_KEYS[variant % len(DRILL_TYPE_KEYS)]
+    if found is None:  # each new drill of another type than the last
+        kind = DRILL_TYPE_KEYS[(len(drills) + variant) % len(DRILL_TYPE_KEYS)]
         args = {"type": kind, "scenario": "煤气泄漏，全员疏散", "planned_on": day(w, variant % 9 - 4)}
         return boss, "drill.plan", w.new_id(), args
     status, variant = found["status"], variant // 2
@@ -96,8 +98,10 @@ def drill(w: World, key: str, pick: int, variant: int) -> Command:
         if variant % 4 == 3:
             return boss, "drill.cancel", found["id"], {"reason": "停产"}
         return boss, "drill.start", found["id"], {}
-    if status == "running" and variant % 4 != 3:
-        person = w.members(key)[(pick + variant) % len(w.members(key))]
+    present = {p["user_id"] for p in found["participants"]}
+    absent = [m for m in w.members(key) if m not in present]
+    if status == "running" and variant % 4 != 3 and absent and len(present) < 2 + variant % 3:
+        person = absent[(pick + variant) % len(absent)]
         badge = w.record("badge", person) if variant % 2 else None
         if badge:
             return boss, "drill.check_in", found["id"], {"method": "qr", "qr": badge["qr"]}
@@ -107,6 +111,9 @@ def drill(w: World, key: str, pick: int, variant: int) -> Command:
     if status == "ended" and variant % 2 == 0:
         return boss, "drill.evaluate", found["id"], {"problems": "集合慢", "improvements": "点名"}
     return boss, "drill.add_photos", found["id"], {"photos": [w.photos[boss]]}
+
+
+OPEN_DRILL = ("planned", "running", "ended")
 
 
 def equipment(w: World, key: str, pick: int, variant: int) -> Command:
@@ -171,14 +178,14 @@ def lockout(w: World, key: str, pick: int, variant: int) -> Command:
 
 def training(w: World, key: str, pick: int, variant: int) -> Command:
     """Schedule around today, tick or QR-sign people in, score them, close, cancel."""
-    sessions = [s for s in w.records("training_session", key) if s["status"] != "cancelled"]
-    found = choose(sessions, pick)
+    sessions = w.records("training_session", key)
+    found = choose([s for s in sessions if s["status"] != "cancelled"], pick)
     boss = manager(key, variant)
-    if found is None:
+    if found is None:  # each new session of another kind than the last
         session_id = w.new_id()
         at = w.now + timedelta(hours=(variant % 15 - 7) * 17)
         args = {
-            "kind": KIND_KEYS[variant % len(KIND_KEYS)],
+            "kind": KIND_KEYS[(len(sessions) + variant) % len(KIND_KEYS)],
             "topic": "煤气区域作业安全",
             "trainer": "李安全",
             "hours": (0.5, 2, 4, 8, 24)[variant % 5],
@@ -190,13 +197,14 @@ def training(w: World, key: str, pick: int, variant: int) -> Command:
         return boss, "training.schedule", session_id, args
     attendees = [a["user_id"] for a in found.get("attendees") or []]
     variant //= 2
-    if (found["status"] == "closed" or variant % 6 == 2) and attendees:
+    if (found["status"] == "closed" or variant % 3 == 2) and attendees:
         args = {"user_id": attendees[pick % len(attendees)], "score": SCORES[variant % len(SCORES)]}
         return boss, "training.score", found["id"], args
     if found["status"] == "closed":
         return boss, "training.close", found["id"], {}  # a conflict: closed sessions stay closed
-    if variant % 6 in (0, 3):
-        person = w.members(key)[(pick + variant) % len(w.members(key))]
+    absent = [m for m in w.members(key) if m not in attendees]
+    if variant % 6 in (0, 3) and absent:
+        person = absent[(pick + variant) % len(absent)]
         return boss, "training.tick", found["id"], {"user_id": person}
     if variant % 6 == 1:
         who = actor(key, pick + variant)
