@@ -23,11 +23,13 @@ from .derived_world import ACTORS, MANAGERS, World
 
 Command = tuple[str, str, str, dict]
 SCORES = (35, 59, 60, 79, 80, 88, 100)
+OPEN_HAZARD = ("reported", "assigned", "rectified")
+OPEN_DRILL = ("planned", "running", "ended")
 
 
 def choose(items: list, pick: int):
     """Return the picked record, or None to start a new one (always when none, else one pick in four);
-    half the picks take the oldest, so that records get to the end of their workflow."""
+    half the picks take the first, so that records get to the end of their workflow."""
     if not items or pick % 4 == 3:
         return None
     return items[0] if pick % 2 == 0 else items[pick // 4 % len(items)]
@@ -81,9 +83,6 @@ def hazard(w: World, key: str, pick: int, variant: int) -> Command:
     return verifier, "hazard.verify", found["id"], {"accepted": variant % 4 != 3, "note": "复查"}
 
 
-OPEN_HAZARD = ("reported", "assigned", "rectified")
-
-
 def drill(w: World, key: str, pick: int, variant: int) -> Command:
     """Plan, start, roll call by tick or badge QR, end, evaluate, add photos, cancel."""
     drills = w.records("drill", key)
@@ -111,9 +110,6 @@ def drill(w: World, key: str, pick: int, variant: int) -> Command:
     if status == "ended" and variant % 2 == 0:
         return boss, "drill.evaluate", found["id"], {"problems": "集合慢", "improvements": "点名"}
     return boss, "drill.add_photos", found["id"], {"photos": [w.photos[boss]]}
-
-
-OPEN_DRILL = ("planned", "running", "ended")
 
 
 def equipment(w: World, key: str, pick: int, variant: int) -> Command:

@@ -104,7 +104,7 @@ class World:
         self.now = START
         self.counter = 0
         self.outcomes: Counter = Counter()
-        self.log: list[str] = []
+        self.log = []
         self.outboxes = {}
         for name, device in self.devices.items():
             device.client_id, device.seq = str(uuid.uuid4()), 0
@@ -123,7 +123,7 @@ class World:
         return local_day(self.now)
 
     def new_id(self) -> str:
-        """Return a fresh id, the same in every run of one history (records are listed by id)."""
+        """Return a fresh id, the same in every run of one history (so records list in the same order)."""
         self.counter += 1
         return str(uuid.uuid5(ID_SPACE, str(self.counter)))
 
@@ -196,7 +196,7 @@ class World:
     # --- what the devices read ---------------------------------------------------------------------
 
     def records(self, entity: str, key: str) -> list[dict]:
-        """Return an enterprise's stored records of one type, oldest id first."""
+        """Return an enterprise's stored records of one type, in a fixed order (by id)."""
         scope = f"ent:{self.enterprises[key]}"
         e = tables.entities.c
         query = select(e.data).where(e.entity == entity, e.scope == scope, e.deleted.is_(False))
