@@ -12,6 +12,11 @@ from sync.store import load_entities, load_entity
 DERIVED_ENTITIES = frozenset({"due", "person_record", "badge", "checklist", "training_key"})
 
 
+# Fields that say when a derived entity was computed, not what it holds: a recomputation that would change
+# only these records nothing (the stored states hold until the enterprise's next scheduled day).
+WHEN_FIELDS = frozenset({"computed_on"})
+
+
 def as_stored(data: dict[str, Any]) -> Any:
     """Return data as a JSON column gives it back (tuples become lists, keys strings)."""
     return json.loads(json.dumps(data, ensure_ascii=False))
@@ -31,7 +36,15 @@ def only_changed(session, changes: list[Change]) -> list[Change]:
 def _differs(stored, change: Change) -> bool:
     if stored is None or stored.deleted:
         return not change.deleted
-    return change.deleted or stored.scope != change.scope or as_stored(change.data) != stored.data
+    return (
+        change.deleted or stored.scope != change.scope or _what(as_stored(change.data)) != _what(stored.data)
+    )
+
+
+def _what(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    return {key: value for key, value in data.items() if key not in WHEN_FIELDS}
 
 
 def enterprise_of_scope(scope: str) -> str | None:
