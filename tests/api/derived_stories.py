@@ -13,6 +13,7 @@ import base64
 import hashlib
 from datetime import timedelta
 
+from backend.rules.certificates import APPLY_WITHIN_DAYS, REVIEW_EVERY_YEARS, VALIDITY_YEARS
 from backend.rules.drill_rules import DRILL_TYPE_KEYS
 from backend.rules.lockout_rules import ENERGY_TYPE_KEYS, WORK_TYPE_KEYS, active_locks
 from backend.rules.roles import ENTERPRISE_FLAGS
@@ -239,25 +240,38 @@ def inspection(w: World, key: str, pick: int, variant: int) -> Command:
 
 
 def certificate(w: World, key: str, pick: int, variant: int) -> Command:
-    """Record (issued up to seven years ago: valid, review due, expiring, expired), review, renew, revoke."""
+    """Record (mostly weeks before a review window, renewal window or expiry: time changes their
+    state), review, renew, revoke."""
     found = choose([c for c in w.records("certificate", key) if c["status"] != "revoked"], pick)
     boss = manager(key, variant)
-    if found is None:
-        holder = w.members(key, active=None)[pick % len(w.members(key, active=None))]
+    step = variant // 2 % 6
+    if found is None or step >= 3:
+        holders = w.members(key, active=None)
         args = {
-            "user_id": holder,
+            "user_id": holders[(pick + variant) % len(holders)],
             "operation": "电工作业",
             "number": f"T{variant:07d}",
-            "issued_on": day(w, -(variant * 97 % 2555)),
+            "issued_on": day(w, -certificate_age(variant)),
         }
         return boss, "certificate.record", w.new_id(), args
-    variant //= 2
-    if variant % 3 == 0:
+    if step == 0:
         return boss, "certificate.review", found["id"], {"reviewed_on": day(w, -(variant % 30))}
-    if variant % 3 == 1:
+    if step == 1:
         args = {"issued_on": day(w, -(variant % 60)), "number": f"R{variant:07d}"}
         return boss, "certificate.renew", found["id"], args
     return boss, "certificate.revoke", found["id"], {"reason": "吊销"}
+
+
+def certificate_age(variant: int) -> int:
+    """Return a certificate's age in days: up to 45 days short of a state change, or any up to 7 years."""
+    edges = (
+        REVIEW_EVERY_YEARS * 365 - APPLY_WITHIN_DAYS,
+        VALIDITY_YEARS * 365 - APPLY_WITHIN_DAYS,
+        VALIDITY_YEARS * 365,
+    )
+    if variant % 4 == 3:
+        return variant * 97 % 2555
+    return edges[variant % 4] - variant % 45
 
 
 def people(w: World, key: str, pick: int, variant: int) -> Command:
