@@ -48,6 +48,10 @@ def drain(session, engine, batch: int = BATCH) -> Counter:
             whole = sorted(e for e, types in only.items() if types >= every)
             reschedule(session, whole, today)
             reschedule(session, sorted(set(only) - set(whole)), today, partial=True)
+            session.commit()
+            # Settled in a transaction of its own: the mark rows a push upserts are locked only for this
+            # moment, not for the whole recomputation (a crash in between leaves the claim to lapse).
+            begin_writes(session)
             marks.settle(session, seen)
             session.commit()
         except BaseException:
