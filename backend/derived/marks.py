@@ -16,12 +16,6 @@ from .differs import DERIVED_ENTITIES, enterprise_of_scope
 CLAIM_SECONDS = 120
 
 
-def touched_enterprises(changes: list[Change]) -> list[str]:
-    """Return, sorted, the enterprises whose records these changes touched (derived ones excluded)."""
-    found = (enterprise_of_scope(c.scope) for c in changes if c.entity not in DERIVED_ENTITIES)
-    return sorted({e for e in found if e})
-
-
 def stale(changes: list[Change]) -> list[tuple[str, str]]:
     """Return, sorted, the (enterprise, derived entity type) pairs these changes make stale."""
     from . import MODULES
@@ -94,8 +88,3 @@ def settle(session, seen: dict[tuple[str, str], int]) -> None:
         gone = session.execute(delete(DerivedMark).where(key, DerivedMark.generation == generation)).rowcount
         if not gone:
             session.execute(update(DerivedMark).where(key).values(claimed_until=None))
-
-
-def pending(session) -> int:
-    """Count the enterprises waiting for their derived entities."""
-    return len(list(session.scalars(select(DerivedMark.enterprise_id))))

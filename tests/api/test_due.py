@@ -285,9 +285,13 @@ def test_a_push_recomputes_only_the_enterprises_it_touched(app, client, people):
 def test_derived_changes_never_trigger_a_recomputation():
     scope = enterprise_scope("e1")
     derived = [Change(name, "x", scope, {}) for name in ("due", "person_record", "badge", "checklist")]
-    assert marks.touched_enterprises(derived) == []
-    assert marks.touched_enterprises([*derived, Change("drill", "d", scope, {})]) == ["e1"]
-    assert marks.touched_enterprises([Change("training_key", "k", scope + ":managers", {})]) == []
+    assert marks.stale(derived) == []
+    assert marks.stale([*derived, Change("drill", "d", scope, {})]) == [
+        ("e1", "badge"),
+        ("e1", "checklist"),
+        ("e1", "due"),
+    ]
+    assert marks.stale([Change("training_key", "k", scope + ":managers", {})]) == []
 
 
 def test_each_enterprise_sees_its_own_due_and_the_bureau_sees_every_one(app, client, people):
