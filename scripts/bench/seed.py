@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections import defaultdict
 
 from sqlalchemy import Integer, select, update
@@ -28,6 +27,7 @@ from tests.api_client import Device
 from tests.people import seed_people
 
 from . import stories
+from .ids import uuid7
 
 TEMPLATE = 500
 PUSH_SIZE = 500
@@ -118,7 +118,7 @@ def _clone(before: dict[str, set], copies: int) -> int:
     connection = db.session.connection()
     inserted = 0
     for _ in range(copies):
-        fresh = {u: str(uuid.uuid4()) for u in born}
+        fresh = {u: uuid7() for u in born}
         for table in db.metadata.sorted_tables:
             rows = sorted(added[table.name], key=lambda row: row.get("position") or 0)
             copied = [row for row in (_copy(table, row, fresh) for row in rows) if row is not None]

@@ -6,13 +6,13 @@ import gzip
 import json
 import random
 import time
-import uuid
 from datetime import UTC, datetime
 
 from tests.api_client import Device
 from tests.people import seed_people
 
 from .apps import COLUMN, app_on
+from .ids import uuid7
 from .report import Row
 
 HAZARDS = 10_000
@@ -38,9 +38,9 @@ def report_bodies(client_id: str, rng: random.Random, hazards: int = HAZARDS, se
             commands.append(
                 {
                     "seq": seq,
-                    "id": str(uuid.uuid4()),
+                    "id": uuid7(),
                     "type": "hazard.report",
-                    "entity_id": str(uuid.uuid4()),
+                    "entity_id": uuid7(),
                     "captured_at": now_text(),
                     "args": {
                         "title": f"{place}{problem}",
