@@ -20,6 +20,10 @@ def register_cli(app: Flask) -> None:
             click.echo("demo data is switched off (DEMO_DATA=0)")
             return
         click.echo(seed())
+        # The pushes seeding made woke the derived job: let it finish before the process exits under it.
+        worker = current_app.extensions.get("derived_worker")
+        if worker is not None:
+            worker.wait_idle()
 
     cadence = AppGroup("cadence", help="Cadence obligations and other derived entities.")
 
