@@ -9,12 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, cast, select, union_all
-from sqlalchemy import Text as TextType
+from sqlalchemy import CompoundSelect, Select, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from . import positions, tables
-from .pull_json import change_json, page_json
+from .pull_json import change_wire, page_json
 from .push import OWNED
 from .types import Actor, SyncError, Text
 
@@ -70,7 +69,7 @@ class Header:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of changes as stored: each row is (entity, id, version, deleted, data JSON text, position)."""
+    """One page of changes as stored: each row is (the change as JSON, from change_wire; position)."""
 
     rows: list[Any]
     cursor: str
@@ -79,16 +78,12 @@ class Page:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the answer as Python values (data decoded)."""
-        changes = [
-            {"entity": r[0], "id": r[1], "version": r[2], "deleted": r[3], "data": json.loads(r[4])}
-            for r in self.rows
-        ]
+        changes = [json.loads(r[0]) for r in self.rows]
         return {"changes": changes, "cursor": self.cursor, "more": self.more, "last_seq": self.last_seq}
 
     def as_json(self) -> bytes:
         """Return the answer as UTF-8 JSON bytes, each row's stored data spliced in without decoding it."""
-        changes = [change_json(r[0], r[1], r[2], r[3], r[4]) for r in self.rows]
-        return page_json(changes, self.cursor, self.last_seq, self.more)
+        return page_json([r[0] for r in self.rows], self.cursor, self.last_seq, self.more)
 
 
 def read_header(session: Session, actor: Actor, client_id: str | None) -> Header:
@@ -131,7 +126,7 @@ def read_page(
     rows = rows[:limit]
     # A last page has seen everything up to top: the cursor moves there even when the reader's scopes
     # were quiet, so a device that keeps pulling stays ahead of the horizon.
-    reached = rows[-1][5] if more else top
+    reached = rows[-1][1] if more else top
     return Page(rows, encode_cursor(reached, fingerprint, horizon), more, header.last_seq)
 
 
@@ -169,7 +164,7 @@ def _changes(session: Session, scopes: set[str], after: int, top: int, count: in
 
 def _columns() -> tuple[Any, ...]:
     e = tables.entities.c
-    return (e.entity, e.id, e.version, e.deleted, cast(e.data, TextType).label("data"), e.position)
+    return (change_wire().label("wire"), e.position)
 
 
 @functools.cache

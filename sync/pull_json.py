@@ -1,48 +1,74 @@
-"""A pull page as JSON bytes: each entity's stored JSON text spliced in, not decoded and re-encoded."""
+"""A pull page as JSON bytes: each change's JSON made by the database from the stored text, joined here.
+
+The database writes each change's envelope around the entity's stored JSON text (`change_wire`), so a
+page is one join of byte strings: nothing is decoded, re-encoded or formatted row by row in Python.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from json.encoder import encode_basestring
 
+from sqlalchemy import ColumnElement, LargeBinary
+from sqlalchemy.ext.compiler import compiles
+
+from . import tables
 from .text_hygiene import repaired
 
 
-def spliceable(text: str) -> str:
-    """Return stored JSON text ready to splice into an answer, meaning the same value.
+class change_wire(ColumnElement):  # noqa: N801 (reads as the SQL function it renders)
+    """One change of sync_entities as UTF-8 JSON bytes: {"data","deleted","entity","id","version"}."""
 
-    The store's text goes out as it is: \\uXXXX escapes and all (decoding them costs more CPU than the
-    compression they save). Only text that may hold an escaped surrogate is decoded and re-encoded, so that
-    a lone one reaches page_json as a character it repairs, as the app's JSON provider does.
-    """
-    if "\\ud" in text or "\\uD" in text:
-        return json.dumps(json.loads(text), ensure_ascii=False)
-    return text
+    type = LargeBinary()
+    inherit_cache = True
 
 
-def change_json(entity: str, entity_id: str, version: int, deleted: bool, data: str | None) -> str:
-    """Return one change as JSON text; data is the stored JSON text of the entity's state."""
+def _envelope(compiler, data: str, quote: str) -> str:
+    """Render the envelope around data; quote is the dialect's JSON string quoting, {} for the column."""
+    e = tables.entities.c
+    deleted, entity, id_, version = (compiler.process(c) for c in (e.deleted, e.entity, e.id, e.version))
     return (
-        f'{{"data":{"null" if data is None else spliceable(data)},"deleted":{"true" if deleted else "false"},'
-        f'"entity":{encode_basestring(entity)},"id":{encode_basestring(entity_id)},"version":{int(version)}}}'
+        f"""'{{"data":' || COALESCE({data}, 'null') || ',"deleted":' || """
+        f"""CASE WHEN {deleted} THEN 'true' ELSE 'false' END || ',"entity":' || {quote.format(entity)} || """
+        f"""',"id":' || {quote.format(id_)} || ',"version":' || {version} || '}}'"""
     )
 
 
-def page_json(changes: Iterable[str], cursor: str, last_seq: int | None, more: bool) -> bytes:
-    """Join changes (from change_json) into the pull answer's UTF-8 bytes.
+@compiles(change_wire, "sqlite")
+def _sqlite(element, compiler, **kw) -> str:
+    data = compiler.process(tables.entities.c.data)
+    return f"CAST({_envelope(compiler, data, 'json_quote({})')} AS BLOB)"
 
-    A lone surrogate cannot be encoded as UTF-8: as the app's JSON provider does, the whole answer is then
-    repaired (a split pair joined, a lone one written as U+FFFD).
+
+@compiles(change_wire, "postgresql")
+def _postgresql(element, compiler, **kw) -> str:
+    # Text, not bytea: bytea travels hex-encoded, twice the bytes; page_json encodes each row in C.
+    data = f"CAST({compiler.process(tables.entities.c.data)} AS TEXT)"
+    return f"({_envelope(compiler, data, 'CAST(to_json({}) AS TEXT)')})"
+
+
+def page_json(changes: Sequence[bytes | str], cursor: str, last_seq: int | None, more: bool) -> bytes:
+    """Join changes (from change_wire) into the pull answer's UTF-8 bytes.
+
+    The stored text goes out as it is, \\uXXXX escapes and all. Only a page that may hold an escaped
+    surrogate is decoded and re-encoded, so that a lone one is written as U+FFFD (a pair as its character),
+    as the app's JSON provider does.
     """
-    text = (
-        '{"changes":['
-        + ",".join(changes)
-        + f'],"cursor":{encode_basestring(cursor)},'
-        + f'"last_seq":{"null" if last_seq is None else int(last_seq)},'
-        + f'"more":{"true" if more else "false"}}}\n'
+    parts = [c if isinstance(c, bytes) else c.encode("utf-8") for c in changes]
+    body = b"".join(
+        (
+            b'{"changes":[',
+            b",".join(parts),
+            f'],"cursor":{encode_basestring(cursor)},'
+            f'"last_seq":{"null" if last_seq is None else int(last_seq)},'
+            f'"more":{"true" if more else "false"}}}\n'.encode(),
+        )
     )
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return repaired(text).encode("utf-8")
+    if b"\\ud" in body or b"\\uD" in body:
+        text = json.dumps(json.loads(body), ensure_ascii=False)
+        try:
+            return (text + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            return (repaired(text) + "\n").encode("utf-8")
+    return body

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_jwt_extended import current_user, jwt_required
 
 from sync.push import MAX_BYTES, MAX_COMMANDS
 
 from ..extensions import db
+from ..fast_gzip import json_answer
 from ..messages import localize
 from ..openapi import ApiBlueprint
 from ..schemas.sync import ErrorBody, PullAnswer, PullQuery, PushAnswer, PushBody
@@ -87,4 +88,4 @@ def pull():
         request.args.get("client_id") or None,
     )
     # The stored JSON text goes out as it is (Page.as_json), never decoded and re-encoded.
-    return current_app.response_class(page.as_json(), mimetype="application/json")
+    return json_answer(page.as_json())
