@@ -21,7 +21,9 @@ class change_wire(ColumnElement):  # noqa: N801 (reads as the SQL function it re
     """One change of sync_entities as UTF-8 JSON bytes: {"data","deleted","entity","id","version"}."""
 
     type = LargeBinary()
+    # No state of its own: one cache key for every instance, so statements using it compile once.
     inherit_cache = True
+    _traverse_internals = ()
 
 
 def _envelope(compiler, data: str, quote: str) -> str:

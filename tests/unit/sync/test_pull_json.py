@@ -84,3 +84,10 @@ def test_stored_lone_surrogates_go_out_as_replacement_characters_and_the_answer_
     change = json.loads(body.decode("utf-8"))["changes"][0]
     assert change["data"] == {"a\ufffd": ["x\ufffdy", "\U0001f600"]}
     assert json.loads(body)["last_seq"] is None
+
+
+def test_statements_using_the_wire_compile_once():
+    # SQLAlchemy caches a statement's compiled form by its key: an element without one ("no key") is
+    # compiled again on every pull, a fifth of an incremental pull's time.
+    statement = select(change_wire()).select_from(tables.entities)
+    assert statement._generate_cache_key() is not None
