@@ -1,8 +1,9 @@
-"""Change positions handed out at commit time, so readers never see a later one before an earlier one.
+"""Change positions handed out in commit order, so readers never see a later one before an earlier one.
 
 A plain auto-increment read as "id > cursor" skips rows when transactions commit out of order. Here a
 transaction takes its block of positions from one counter row just before it commits: the row lock is
 held until commit, so a transaction holding a higher position always commits after every lower one.
+On SQLite, whose one writer holds its lock until commit, rows take their positions as they are written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ def mark_changed(session: Session, entity: str, entity_id: str) -> None:
     """Remember that this entity row needs a new position when the session commits."""
     pending: dict[tuple[str, str], None] = session.info.setdefault(PENDING_KEY, {})
     pending[(entity, entity_id)] = None
+
+
+def take_while_writing(session: Session, count: int) -> int | None:
+    """On SQLite, take a block of count positions now and return its first; elsewhere None (stamp later).
+
+    SQLite lets one transaction write at a time and this one holds the lock from its first write to its
+    commit, so positions taken inside it are already in commit order. Taking them as rows are written
+    spares updating every row (and its two position indexes) again at commit.
+    """
+    if not count or session.connection().dialect.name != "sqlite":
+        return None
+    return _take_block(session, count) - count + 1
 
 
 def stamp_positions(session: Session) -> None:

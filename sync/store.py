@@ -94,7 +94,15 @@ def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]
 
 
 def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
-    """Insert new entity rows and overwrite existing ones, each group in one statement; queue positions."""
+    """Insert new entity rows and overwrite existing ones, each group in one statement, positioned.
+
+    SQLite has one writer at a time, so positions taken now are in commit order: the rows are written with
+    them. Elsewhere they are stamped just before the commit (positions.py).
+    """
+    first = positions.take_while_writing(session, len(fresh) + len(changed))
+    if first is not None:
+        for offset, row in enumerate((*fresh, *changed)):
+            row["position"] = first + offset
     if fresh:
         session.execute(insert(tables.entities), fresh)
     if changed:
@@ -109,8 +117,9 @@ def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[
                 for row in changed
             ],
         )
-    for row in (*fresh, *changed):
-        positions.mark_changed(session, row["entity"], row["id"])
+    if first is None:
+        for row in (*fresh, *changed):
+            positions.mark_changed(session, row["entity"], row["id"])
 
 
 def stored_outcomes(session: Session, client_id: str, seqs: list[int]) -> dict[int, Any]:

@@ -66,7 +66,9 @@ failed_logins = {"count": 0}  # failed logins sent from this address, for the pe
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    env = {"SECRET_KEY": TEST_SECRET, "JWT_SECRET_KEY": TEST_SECRET}
+    # Derived changes made inside each push's request, not by a thread a second later: a test that pages
+    # through a pull "while nothing changed" must not meet the job committing an earlier push's due.
+    env = {"SECRET_KEY": TEST_SECRET, "JWT_SECRET_KEY": TEST_SECRET, "DERIVED_AFTER_PUSH": "inline"}
     with live_server(tmp_path_factory.mktemp("protocol"), extra_env=env) as url:
         yield url
 
