@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError
 from sync import Change, CommandContext, Rejection, Text
 from sync.wire import format_time
 
+from ..schemas.fast_load import ASK_MARSHMALLOW, fast_load
 from ..scopes import enterprise_scope
 
 REJECTION_TEXT = {
@@ -27,6 +28,10 @@ def reject(code: str, message: Text | None = None, fields: dict[str, list[str]] 
 
 def load_args(schema: Schema, args: dict[str, Any]) -> dict[str, Any]:
     """Validate args, or reject as invalid with field messages."""
+    # Valid args of simple schemas skip marshmallow's machinery; anything else (every error) goes through it.
+    loaded = fast_load(schema, args)
+    if loaded is not ASK_MARSHMALLOW:
+        return loaded
     try:
         return schema.load(args)
     except ValidationError as error:
