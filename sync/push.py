@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import faults, store, tables, text_hygiene
+from .bulk_insert import insert_rows
 from .registry import CommandRegistry
 from .types import Actor, Change, Command, CommandContext, EntityState, Rejection, SyncError, Text
 from .wire import parse_push
@@ -250,7 +251,7 @@ class PushRun:
             return
         try:
             with self.session.begin_nested():
-                self.session.execute(insert(tables.commands), self.records)
+                insert_rows(self.session, tables.commands, self.records)
         except IntegrityError:
             # A command id taken under another seq by a concurrent push: never apply twice.
             raise SyncError(

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import positions, tables
+from .bulk_insert import insert_rows
 from .types import Change, EntityState
 
 
@@ -103,8 +104,7 @@ def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[
     if first is not None:
         for offset, row in enumerate((*fresh, *changed)):
             row["position"] = first + offset
-    if fresh:
-        session.execute(insert(tables.entities), fresh)
+    insert_rows(session, tables.entities, fresh)
     if changed:
         e = tables.entities.c
         columns = ("scope", "version", "deleted", "data", "status", "kind", "updated_at", "position")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import json
+import math
 import re
 import uuid
 from datetime import UTC, datetime
@@ -132,8 +132,20 @@ def _parse_command(item: Any, where: str, errors: dict[str, list[str]]) -> Comma
 
 
 def _is_strict_json(value: Any) -> bool:
+    """Tell whether a value is JSON as RFC 8259 has it: JSON types only, no NaN or Infinity."""
     try:
-        json.dumps(value, allow_nan=False)
-    except (ValueError, TypeError, RecursionError):
+        return _strict(value)
+    except RecursionError:
         return False
-    return True
+
+
+def _strict(value: Any) -> bool:
+    if isinstance(value, str) or value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _strict(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(_strict(item) for item in value)
+    return False

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sync import SyncError
-from sync.wire import is_uuid
+from sync.wire import _is_strict_json, is_uuid
 
 from .notes import ALICE, SHA
 
@@ -75,3 +77,28 @@ def test_random_bodies_never_crash_the_engine(engine, sessions, body):
     if isinstance(body, dict) and is_uuid(body.get("client_id")):
         body = {**body, "client_id": str(uuid.uuid4())}  # a fresh client each example, so seq 1 applies
     check_answer(engine, sessions, body)
+
+
+any_floats = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(any_floats)
+@settings(max_examples=300, deadline=None)
+def test_args_are_strict_json_exactly_when_the_standard_library_would_write_them_without_nan(value):
+    try:
+        json.dumps(value, allow_nan=False)
+        expected = True
+    except ValueError:
+        expected = False
+    assert _is_strict_json(value) is expected
+
+
+def test_args_nested_past_the_recursion_limit_are_not_strict_json():
+    deep: list = []
+    for _ in range(sys.getrecursionlimit() + 10):
+        deep = [deep]
+    assert _is_strict_json({"a": deep}) is False
