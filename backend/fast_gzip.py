@@ -1,4 +1,4 @@
-"""Pull pages are most of the bytes the server sends: gzip them with ISA-L, about ten times zlib's speed.
+"""Sync answers are most of the bytes the server sends: gzip them with ISA-L, about ten times zlib's speed.
 
 Measured on a 500-change page (475 KB): zlib level 4 (Flask-Compress) 3.2 ms, 140 B/change; ISA-L level 2
 0.32 ms, 149 B/change. Other answers stay with Flask-Compress, which skips a response already encoded.

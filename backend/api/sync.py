@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 from flask import jsonify, request
 from flask_jwt_extended import current_user, jwt_required
 
@@ -37,11 +38,7 @@ TOO_LARGE_EXTRAS = {"max_commands": MAX_COMMANDS, "max_bytes": MAX_BYTES}
 def push():
     """Apply commands in seq order, once each; answer each command's outcome."""
     raw = _read_body(READ_LIMIT)
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        # RecursionError: deeply nested arrays ("[[[[…") are malformed, not a server fault.
-        raise ApiError(400, "malformed", fields={"_body": ["must be JSON"]}) from None
+    body = _parse_body(raw)
     # Refused characters (controls, lone surrogates) can only reach a parsed JSON string through a \u
     # escape: strict JSON refuses raw controls and UTF-8 cannot hold a lone surrogate. Without one, the
     # per-command text check has nothing to find.
@@ -50,7 +47,27 @@ def push():
     for outcome in answer["outcomes"]:
         if "message" in outcome:
             outcome["message"] = localize(outcome["message"])
-    return jsonify(answer)
+    try:
+        return json_answer(orjson.dumps(answer))
+    except (TypeError, orjson.JSONEncodeError):
+        return jsonify(answer)  # text orjson refuses (a lone surrogate): the repairing provider writes it
+
+
+def _parse_body(raw: bytes):
+    """Parse the push body with orjson; what it refuses goes to json, which decides as it always did.
+
+    orjson is strict where json is lenient (NaN, lone surrogate escapes, integers past 64 bits, nesting
+    past 1,024): json then parses those, and the engine checks each command's args as before.
+    """
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: deeply nested arrays ("[[[[…") are malformed, not a server fault.
+        raise ApiError(400, "malformed", fields={"_body": ["must be JSON"]}) from None
 
 
 def _read_body(limit: int) -> bytes:
