@@ -36,6 +36,17 @@ def parse_time(value: Any) -> datetime | None:
     """Parse an RFC 3339 string into aware UTC, or None when it is not one."""
     if not isinstance(value, str) or not RFC3339.fullmatch(value):
         return None
+    if len(value) == 24 and value[-1] == "Z" and value[10] == "T":
+        # The form every client sends (JavaScript's toISOString): no case folding, no long fraction.
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return _parse_any_offset(value)
+
+
+def _parse_any_offset(value: str) -> datetime | None:
+    """Parse any RFC 3339 form the pattern admits: either case, any offset, up to nanoseconds."""
     text = value.replace("z", "Z").replace("t", "T")
     frac = re.search(r"\.(\d+)", text)
     if frac and len(frac.group(1)) > 6:

@@ -21,12 +21,13 @@ def stale(changes: list[Change]) -> list[tuple[str, str]]:
     from . import MODULES
 
     found = set()
-    for change in changes:
-        enterprise_id = enterprise_of_scope(change.scope)
-        if change.entity in DERIVED_ENTITIES or not enterprise_id:
+    # A push of 500 reports holds one (scope, entity type) pair: decide per pair, not per change.
+    for scope, entity in {(change.scope, change.entity) for change in changes}:
+        enterprise_id = enterprise_of_scope(scope)
+        if entity in DERIVED_ENTITIES or not enterprise_id:
             continue
         for module in MODULES:
-            if module.SOURCES is None or change.entity in module.SOURCES:
+            if module.SOURCES is None or entity in module.SOURCES:
                 found.add((enterprise_id, module.ENTITY))
     return sorted(found)
 

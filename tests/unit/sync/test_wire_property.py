@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from datetime import UTC
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sync import SyncError
-from sync.wire import _is_strict_json, is_uuid
+from sync.wire import _is_strict_json, _parse_any_offset, is_uuid, parse_time
 
 from .notes import ALICE, SHA
 
@@ -102,3 +103,14 @@ def test_args_nested_past_the_recursion_limit_are_not_strict_json():
     for _ in range(sys.getrecursionlimit() + 10):
         deep = [deep]
     assert _is_strict_json({"a": deep}) is False
+
+
+@given(st.datetimes().map(lambda moment: moment.replace(tzinfo=UTC)))
+@settings(max_examples=300, deadline=None)
+def test_the_browsers_time_form_parses_as_the_general_parser_reads_it(moment):
+    text = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    expected = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    assert parse_time(text) == _parse_any_offset(text) == expected
+    assert parse_time(text).tzinfo is UTC
+    # Other forms of the same moment take the general path.
+    assert parse_time(text.replace("T", "t")) == parse_time(text[:-1] + "+00:00") == expected
