@@ -8,7 +8,7 @@ On SQLite, whose one writer holds its lock until commit, rows take their positio
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,9 @@ def stamp_positions(session: Session) -> None:
     count = len(pending)
     top = _take_block(session, count)
     first = top - count + 1
+    if session.connection().dialect.name == "postgresql":
+        _stamp_in_one_statement(session, list(pending), first)
+        return
     rows = [
         {"p": first + offset, "e": entity, "i": entity_id}
         for offset, (entity, entity_id) in enumerate(pending)
@@ -62,6 +65,28 @@ def stamp_positions(session: Session) -> None:
         )
         .values(position=bindparam("p")),
         rows,
+    )
+
+
+def _stamp_in_one_statement(session: Session, keys: list[tuple[str, str]], first: int) -> None:
+    """PostgreSQL: one UPDATE joined to the keys as arrays, not one statement per row.
+
+    Row by row, once the planner's statistics show few unpositioned rows, each UPDATE walked every
+    unpositioned row through the position index: a 500-command push spent 36 ms here, not 4.
+    """
+    session.execute(
+        text(
+            f"UPDATE {tables.entities.name} AS e SET position = k.p "
+            "FROM unnest(CAST(:entities AS text[]), CAST(:ids AS text[]), CAST(:positions AS bigint[])) "
+            "AS k(entity, id, p) "
+            # A change undone by a rolled-back savepoint left its old position: keep it.
+            "WHERE e.entity = k.entity AND e.id = k.id AND e.position IS NULL"
+        ),
+        {
+            "entities": [entity for entity, _ in keys],
+            "ids": [entity_id for _, entity_id in keys],
+            "positions": list(range(first, first + len(keys))),
+        },
     )
 
 
