@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from .patterns import TEXT_END
 from .roles import ENTERPRISE_ROLES, MANAGER_ROLES, ROLES
 
 # Dates in docs/commands.md are Asia/Shanghai calendar days (UTC+8 all year: China has no DST).
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,64}$")
+USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,64}$" + TEXT_END)
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 

@@ -3,8 +3,9 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..rules.hazard_rules import SEVERITIES
+from ..rules.patterns import TEXT_END
 
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="must be a lowercase hex SHA-256")
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$" + TEXT_END, error="must be a lowercase hex SHA-256")
 MAX_PHOTOS = 20
 
 
@@ -53,7 +54,9 @@ class ReportArgs(ArgsSchema):
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     category = text(64, required=False)
     criterion = fields.String(
-        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{1,2}(\.\d{1,2}){0,2}$")
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9]{1,2}(\.[0-9]{1,2}){0,2}$" + TEXT_END),
     )
     photos = photos(0)
 

@@ -3,10 +3,11 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..rules.notification_kinds import KINDS, OPT_OUT_KINDS
+from ..rules.patterns import TEXT_END
 from ..rules.roles import ENTERPRISE_FLAGS
 from .hazard_commands import ArgsSchema, StrictBoolean, text
 
-CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be HH:MM")
+CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$" + TEXT_END, error="must be HH:MM")
 NOTICE_KINDS = ("warning", "accident")
 
 
