@@ -15,7 +15,8 @@ PARTS = ("throughput", "peers", "growth", "province", "devices")
 def main() -> None:
     """Parse the arguments, run the chosen parts in order and print their rows as one table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("parts", nargs="*", choices=(*PARTS, "all"), default=["all"])
+    # A string default: argparse checks a `*` positional's default against the choices as one value.
+    parser.add_argument("parts", nargs="*", choices=(*PARTS, "all"), default="all")
     parser.add_argument(
         "--db", choices=(*DATABASES, "both"), default="both", help="for throughput and growth"
     )
@@ -23,7 +24,8 @@ def main() -> None:
     parser.add_argument("--seed", choices=("clone", "push"), default="clone", help="how growth seeds records")
     parser.add_argument("--json", help="also write the table's rows to this file")
     args = parser.parse_args()
-    parts = PARTS if "all" in args.parts else [p for p in PARTS if p in args.parts]
+    chosen = [args.parts] if isinstance(args.parts, str) else args.parts
+    parts = PARTS if "all" in chosen else [p for p in PARTS if p in chosen]
     databases = available(list(DATABASES) if args.db == "both" else [args.db])
     rows, took = [], {}
     for part in parts:

@@ -55,3 +55,21 @@ def test_clone_copies_every_record_of_the_template_with_fresh_ids():
     }
     assert len({entity_id for _, entity_id in rows}) == len(rows)
     assert commands == 3 * done["pushed"]
+
+
+def test_make_bench_runs_every_part_when_none_is_named_even_with_options(monkeypatch, tmp_path):
+    # `make bench BENCH_ARGS="--json F"` once stopped at argparse: a list default checked as one choice.
+    from scripts.bench import __main__ as bench
+
+    ran: list[str] = []
+    monkeypatch.setattr(bench, "run_part", lambda part, databases, args: ran.append(part) or [])
+    monkeypatch.setattr(bench, "print_table", lambda *args: None)
+    for argv, expected in (
+        (["--json", str(tmp_path / "rows.json")], list(bench.PARTS)),
+        ([], list(bench.PARTS)),
+        (["devices", "growth"], ["growth", "devices"]),
+    ):
+        ran.clear()
+        monkeypatch.setattr("sys.argv", ["bench", *argv])
+        bench.main()
+        assert ran == expected
