@@ -23,6 +23,7 @@ TOO_LARGE = Text("一次同步的内容过多", "Too many commands or bytes in o
 OWNED = Text("该客户端属于另一位用户", "This client_id belongs to another user")
 NOT_FOUND = Text("记录不存在", "No such record")
 UNKNOWN = Text("未知的操作类型", "Unknown command type")
+REUSED = Text("该命令已用另一个序号提交", "This command id was already pushed under another seq")
 FORGOTTEN = Text(
     "这条操作很久以前已提交，服务器已不再保存它的结果：请查看该记录，如未生效请重新操作",
     "This command was received long ago and its outcome is no longer kept: check the record and redo it "
@@ -115,6 +116,7 @@ class PushRun:
         self.is_late: Callable[[datetime, datetime], bool] = lambda captured, received: False
         # Set when the caller saw no escape that could carry refused text: the per-command check is skipped.
         self.text_clean = False
+        self.fresh: list[Command] = []
 
     def run(self, body: Any, body_bytes: int) -> dict[str, Any]:
         """Check the push as a whole, then apply each new command; return the answer."""
@@ -135,26 +137,20 @@ class PushRun:
                     Text("序号已被另一条命令使用", "This seq was used by another command"),
                     seq=command.seq,
                 )
-        fresh = [c for c in commands if c.seq > last_seq]
+        fresh = self.fresh = [c for c in commands if c.seq > last_seq]
         # A command id reused under a new seq is a seq_mismatch, which the protocol answers before seq_gap.
-        reused = self._reused_ids(fresh)
-        if reused:
+        # Within this push it is seen here; against the log, only where a gap is to be answered: otherwise
+        # the log's unique id refuses it when the outcomes are written (write_records), undoing the push.
+        reused = _repeated_in(fresh)
+        gap = _first_gap(fresh, last_seq)
+        if reused is None and gap is not None:
+            reused = self._logged_seq(fresh)
+        if reused is not None:
+            raise SyncError(409, "seq_mismatch", REUSED, seq=reused)
+        if gap is not None:
             raise SyncError(
-                409,
-                "seq_mismatch",
-                Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
-                seq=reused,
+                409, "seq_gap", Text("序号不连续", "Commands are missing before this seq"), expected=gap
             )
-        expected = last_seq + 1
-        for command in fresh:
-            if command.seq != expected:
-                raise SyncError(
-                    409,
-                    "seq_gap",
-                    Text("序号不连续", "Commands are missing before this seq"),
-                    expected=expected,
-                )
-            expected += 1
         offset_ms = int((self.now - sent_at).total_seconds() * 1000)
         keys = self._entity_keys(fresh)
         self.current = store.load_entities(self.session, keys)
@@ -180,20 +176,17 @@ class PushRun:
         )
         return {"last_seq": last_seq, "outcomes": outcomes, "blocked": blocked}
 
-    def _reused_ids(self, fresh: list[Command]) -> int | None:
-        ids: dict[str, int] = {}
-        for command in fresh:
-            if command.id in ids:
-                return command.seq
-            ids[command.id] = command.seq
+    def _logged_seq(self, fresh: list[Command]) -> int | None:
+        """Return the seq of the first of these commands whose id the command log already holds."""
+        ids = {command.id: command.seq for command in fresh}
         if not ids:
             return None
         taken = (
             self.session.execute(select(tables.commands.c.id).where(tables.commands.c.id.in_(list(ids))))
             .scalars()
-            .first()
+            .all()
         )
-        return ids[taken] if taken else None
+        return min((ids[id_] for id_ in taken), default=None)
 
     def _entity_keys(self, fresh: list[Command]) -> list[tuple[str, str]]:
         specs = [(self.registry.get(command.type), command.entity_id) for command in fresh]
@@ -253,13 +246,11 @@ class PushRun:
             with self.session.begin_nested():
                 insert_rows(self.session, tables.commands, self.records)
         except IntegrityError:
-            # A command id taken under another seq by a concurrent push: never apply twice.
-            raise SyncError(
-                409,
-                "seq_mismatch",
-                Text("该命令已用另一个序号提交", "This command id was already pushed under another seq"),
-                seq=self.records[0]["seq"],
-            ) from None
+            # A command id already in the log under another seq (pushed before, or by a concurrent push):
+            # never apply twice. The push's transaction is undone by the caller.
+            seq = self._logged_seq(self.fresh)
+            seq = self.records[0]["seq"] if seq is None else seq
+            raise SyncError(409, "seq_mismatch", REUSED, seq=seq) from None
 
     def _decide(self, command: Command, offset_ms: int) -> dict[str, Any]:
         spec = self.registry.get(command.type)
@@ -344,6 +335,26 @@ class PushRun:
         store.add_blob_refs(self.session, [change for change, _ in self.pending.values()])
         self.stored.update(self.pending)
         self.pending = {}
+
+
+def _repeated_in(fresh: list[Command]) -> int | None:
+    """Return the seq of the first command whose id an earlier command of the same push carries."""
+    seen: set[str] = set()
+    for command in fresh:
+        if command.id in seen:
+            return command.seq
+        seen.add(command.id)
+    return None
+
+
+def _first_gap(fresh: list[Command], last_seq: int) -> int | None:
+    """Return the seq expected where the fresh commands stop following on from last_seq, else None."""
+    expected = last_seq + 1
+    for command in fresh:
+        if command.seq != expected:
+            return expected
+        expected += 1
+    return None
 
 
 class _Row:

@@ -85,6 +85,20 @@ def test_command_id_reused_under_a_new_seq_is_seq_mismatch(alice):
     assert (error.status, error.code, error.extra["seq"]) == (409, "seq_mismatch", 2)
 
 
+def test_a_logged_id_reused_after_new_commands_refuses_the_whole_push(alice, sessions):
+    # Without a gap the log's unique id finds the reuse when outcomes are written: the commands before
+    # it were already decided, and must be undone with it.
+    create = alice.command("note.create", text="a")
+    alice.push(create)
+    before = count(sessions, tables.entities), count(sessions, tables.commands)
+    fresh = [alice.command("note.create", text="b"), alice.command("note.create", text="c")]
+    error = error_of(lambda: alice.push(*fresh, {**create, "seq": 4}))
+    assert (error.status, error.code, error.extra["seq"]) == (409, "seq_mismatch", 4)
+    assert (count(sessions, tables.entities), count(sessions, tables.commands)) == before
+    alice.seq = 1
+    assert alice.push(alice.command("note.create", text="b"))["last_seq"] == 2  # the queue moves on
+
+
 def test_command_id_twice_in_one_push_is_seq_mismatch_at_the_second(alice, sessions):
     first = alice.command("note.create", text="a")
     second = {**alice.command("note.create", text="b"), "id": first["id"]}
