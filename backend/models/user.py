@@ -19,7 +19,8 @@ class User(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(16))
+    # Indexed: every reminder run reads the bureau's people by role among all users of the province.
+    role: Mapped[str] = mapped_column(String(16), index=True)
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     employment_type: Mapped[str] = mapped_column(String(16), default="own")
     password_hash: Mapped[str] = mapped_column(String(200))
