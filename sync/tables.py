@@ -46,7 +46,8 @@ commands = Table(
     Column("id", String(36), nullable=False, unique=True),
     Column("user_id", String(36), nullable=False),
     Column("type", String(64), nullable=False),
-    Column("entity_id", String(36), nullable=False, index=True),
+    # Not indexed: nothing looks commands up by entity, and every push would pay for the index.
+    Column("entity_id", String(36), nullable=False),
     Column("args", JSON, nullable=False),
     Column("captured_at", DateTime(timezone=True), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
