@@ -57,7 +57,7 @@ def live_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        wait_until_up(base, process, folder / "server.log")
         yield base
     finally:
         process.terminate()
@@ -65,15 +65,16 @@ def live_server(
         log.close()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+def wait_until_up(base: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    """Return once the server's health check answers 200; fail if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("the live server exited at start")
+            raise RuntimeError(f"the server exited at start; see {log}")
         try:
             with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("the live server did not answer within 30 s")
+    raise RuntimeError(f"the server did not answer within {seconds:g} s; see {log}")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.live_server import BIN, ROOT, free_port
+from tests.live_server import BIN, ROOT, free_port, wait_until_up
 
 START_SECONDS = 60
 # Migrate and seed in one interpreter, as `make seed` does (flask db upgrade; flask seed-demo).
@@ -53,7 +51,7 @@ def gunicorn(folder: Path, env: dict[str, str], workers: int = 1, threads: int =
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process, folder)
+        wait_until_up(base, process, folder / "server.log", START_SECONDS)
         yield base, process.pid
     finally:
         stop(process)
@@ -69,17 +67,3 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, folder: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited at start; see {folder / 'server.log'}")
-        try:
-            with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s")
