@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -10,7 +9,7 @@ from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import positions, store, tables
+from . import json_columns, positions, store, tables
 from .types import Change
 
 
@@ -59,7 +58,8 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
         f"INSERT INTO {tables.entities.name} ({columns}) "
         f"SELECT r->>'e', r->>'i', r->>'s', 1, (r->>'x')::boolean, CAST(r->'d' AS {data_type}), "
         "r->>'t', r->>'k', :first + n - 1, :now "
-        "FROM json_array_elements(CAST(:rows AS json)) WITH ORDINALITY AS t(r, n) "
+        # jsonb: the array is parsed once; each ->> on a json element would parse that element again.
+        "FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS t(r, n) "
         "ON CONFLICT (entity, id) DO NOTHING"
     )
     rows = [
@@ -74,7 +74,7 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
         }
         for c in changes
     ]
-    text_rows = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    text_rows = json_columns.dumps(rows)
     return session.execute(statement, {"first": first, "now": now, "rows": text_rows}).rowcount
 
 

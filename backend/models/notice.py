@@ -23,8 +23,11 @@ class NoticeFanout(db.Model):
     # {"all": true} or {"flags": [...]}, as notice.send was given it.
     target: Mapped[dict] = mapped_column(JSON)
     phase: Mapped[str] = mapped_column(String(16), default="enterprises")
-    # The last enterprise id (phase enterprises) or user id (phase people) written; "" before the first.
+    # The last enterprise id written (phase enterprises), or the enterprise of the last person written
+    # (phase people, walked by enterprise then person); "" before the first.
     cursor: Mapped[str] = mapped_column(String(36), default="")
+    # Phase people: the last person written within `cursor`'s enterprise; "" before the first.
+    cursor_user: Mapped[str] = mapped_column(String(36), default="", server_default="")
     enterprises: Mapped[int] = mapped_column(default=0)
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from sync import tables
@@ -16,24 +16,23 @@ from .inbox import SETTINGS, push_plan
 
 
 def queue_web_pushes(
-    session: Session, notifications: Sequence[dict], topic: str, now: datetime, user_range: tuple[str, str]
+    session: Session, notifications: Sequence[dict], topic: str, now: datetime, people: Select
 ) -> int:
     """Queue the pushes each recipient's settings allow; return how many rows.
 
-    The recipients are the people whose ids lie in user_range (lo, hi]: their settings and devices are
-    read by that key range, never by a list of ids that grows with the chunk.
+    The recipients are among `people` (a select of user ids by key range): their settings and devices are
+    read through it, never by a list of ids that grows with the chunk.
     """
     if not notifications:
         return 0
-    lo, hi = user_range
     e = tables.entities.c
     settings = dict(
         session.execute(
-            select(e.id, e.data).where(e.entity == SETTINGS, e.id > lo, e.id <= hi, e.deleted.is_(False))
+            select(e.id, e.data).where(e.entity == SETTINGS, e.id.in_(people), e.deleted.is_(False))
         ).all()
     )
     devices: dict[str, list[str]] = {}
-    mine = live_subscriptions().where(PushSubscription.user_id > lo, PushSubscription.user_id <= hi)
+    mine = live_subscriptions().where(PushSubscription.user_id.in_(people))
     for subscription in session.scalars(mine):
         devices.setdefault(subscription.user_id, []).append(subscription.id)
     rows = []

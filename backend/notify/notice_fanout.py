@@ -1,9 +1,10 @@
 """The notice fan-out job: a sent notice reaches its enterprises, then their people, chunk by committed chunk.
 
 `notice.send` only records the notice and a `notice_fanouts` row. This job walks the enterprises by id
-(office messages, self-check tasks, receipts), then the people by id, each chunk in batched statements and
-committed with its cursor: a crash resumes after the last committed chunk, and the keys (notice, enterprise)
-and (notice, recipient) make a repeated chunk write nothing twice. No statement grows with the target.
+(office messages, self-check tasks, receipts), then the people by enterprise and id, each chunk in batched
+statements and committed with its cursor: a crash resumes after the last committed chunk, and the keys
+(notice, enterprise) and (notice, recipient) make a repeated chunk write nothing twice.
+No statement grows with the target.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, text
+from sqlalchemy import func, insert, literal, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -100,7 +101,7 @@ def _enterprise_chunk(
         .limit(chunk)
     ).all()
     if not page:
-        fanout.phase, fanout.cursor = "people", ""
+        fanout.phase, fanout.cursor, fanout.cursor_user = "people", "", ""
         if session.connection().dialect.name == "postgresql":
             # The planner must know this notice's enterprises are many, or it drives the people pages
             # from them (a scan of every targeted person per chunk) instead of from the users' key range.
@@ -121,20 +122,20 @@ def _enterprise_chunk(
 
 
 def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: int, now: datetime) -> int:
-    """Take the next `chunk` people by id; write receipt rows, inbox entries and pushes for those it reaches.
+    """Take the next `chunk` people by (enterprise, id); write receipt rows, inbox entries and pushes.
 
-    The page is the key range (cursor, last id] of the users table alone, found on its primary key: the
-    cost of a chunk stays the same however many people the notice reaches or has reached, and no
-    statement below carries a parameter per person.
+    The page is a key range of the users table alone, found on its (enterprise_id, id) index: the cost
+    of a chunk stays the same however many people the notice reaches or has reached, no statement below
+    carries a parameter per person, and a chunk touches the receipts of a few enterprises, not of all.
     """
-    after = fanout.cursor
-    window = select(User.id).where(User.id > after).order_by(User.id).limit(chunk).subquery()
-    last = session.scalar(select(func.max(window.c.id)))
+    after = (fanout.cursor, fanout.cursor_user)
+    last = _end_of_page(session, after, chunk)
     if last is None:
         _finish(session, fanout, notice, now)
         return 0
+    people = (after, last)
     nr = NoticeRecipient.__table__
-    page = _recipients(notice["id"], (after, last), literal(notice["id"]), User.id, User.enterprise_id)
+    page = _recipients(notice["id"], people, literal(notice["id"]), User.id, User.enterprise_id)
     fresh = session.execute(
         _insert_new(session, nr)
         .from_select(["notice_id", "user_id", "enterprise_id"], page)
@@ -147,9 +148,10 @@ def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: i
     title, url, _ = headline(notice)
     source = {"entity": NOTICE, "id": notice["id"]}
     critical = is_critical("notice")
+    namespace = uuid.UUID(notice["id"])
     inbox = [
         notification_change(
-            str(uuid.uuid5(uuid.UUID(notice["id"]), row.user_id)),
+            str(uuid.uuid5(namespace, row.user_id)),
             row.user_id,
             "notice",
             title,
@@ -163,22 +165,68 @@ def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: i
         for row in fresh
     ]
     topic = f"notice:{notice['id']}"
-    queue_web_pushes(session, [change.data for change in inbox], topic, now, (after, last))
+    in_range = select(User.id).where(*_between(people))
+    queue_web_pushes(session, [change.data for change in inbox], topic, now, in_range)
     insert_new_entities(session, inbox, now)
-    fanout.cursor = last
+    fanout.cursor, fanout.cursor_user = last
     fanout.recipients += len(fresh)
     return len(fresh)
 
 
-def _recipients(notice_id: str, user_range: tuple[str, str], *columns):
-    """Select the notice's recipients among users whose ids lie in (lo, hi]: active, of its enterprises."""
-    lo, hi = user_range
+def _end_of_page(session: Session, after: tuple[str, str], chunk: int) -> tuple[str, str] | None:
+    """Return the key of the chunk-th person after `after` in (enterprise_id, id) order, or the last one.
+
+    Two walks of the (enterprise_id, id) index, each a range the planner estimates well: the rest of the
+    cursor's enterprise, then the enterprises after it. None when nobody is left.
+    """
+    enterprise, person = after
+    same = (
+        select(User.enterprise_id, User.id)
+        .where(User.enterprise_id == enterprise, User.id > person)
+        .order_by(User.id)
+        .limit(chunk)
+        .subquery()
+    )
+    within = session.execute(select(func.count(), func.max(same.c.id)).select_from(same)).one()
+    if within[0] == chunk:
+        return enterprise, within[1]
+    later = (
+        select(User.enterprise_id, User.id)
+        .where(User.enterprise_id > enterprise)
+        .order_by(User.enterprise_id, User.id)
+        .limit(chunk - within[0])
+        .subquery()
+    )
+    beyond = session.execute(
+        select(later.c.enterprise_id, later.c.id)
+        .order_by(later.c.enterprise_id.desc(), later.c.id.desc())
+        .limit(1)
+    ).first()
+    if beyond is not None:
+        return tuple(beyond)
+    return (enterprise, within[1]) if within[0] else None
+
+
+def _between(people: tuple[tuple[str, str], tuple[str, str]]) -> tuple:
+    """The conditions on users whose (enterprise_id, id) lies in (lo, hi]."""
+    lo, hi = people
+    key = tuple_(User.enterprise_id, User.id)
+    return (
+        # The leading column's range finds the rows on the index; the row comparisons trim its two ends.
+        User.enterprise_id.between(lo[0], hi[0]),
+        key > tuple_(*map(literal, lo)),
+        key <= tuple_(*map(literal, hi)),
+    )
+
+
+def _recipients(notice_id: str, people: tuple[tuple[str, str], tuple[str, str]], *columns):
+    """Select the notice's recipients among users in the key range: active, of its enterprises."""
     ne = NoticeEnterprise
     return (
         select(*columns)
         .select_from(User)
         .join(ne, (ne.enterprise_id == User.enterprise_id) & (ne.notice_id == notice_id))
-        .where(User.id > lo, User.id <= hi, User.active.is_(True), User.role.in_(ENTERPRISE_ROLES))
+        .where(*_between(people), User.active.is_(True), User.role.in_(ENTERPRISE_ROLES))
     )
 
 
