@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 
 from backend import demo_data
 from backend.derived import MODULES
@@ -116,10 +116,6 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
     if db.session.execute(update(tables.counter).values(position=position[0])).rowcount == 0:
         db.session.execute(insert(tables.counter).values(id=1, position=position[0], horizon=0))
     db.session.commit()
-    if db.session.connection().dialect.name == "postgresql":
-        # As autovacuum does within a minute of a bulk load: the planner then knows the province's size.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
     return counts
 
 
