@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from sync import Change, store
 from sync.bulk import insert_new_entities, update_entities
+from sync.name_ids import uuid5_text
 from sync.wire import format_time, utc_now
 
 from ..models import Enterprise, NoticeEnterprise, NoticeFanout, NoticeRecipient, User
@@ -151,7 +152,7 @@ def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: i
     namespace = uuid.UUID(notice["id"])
     inbox = [
         notification_change(
-            str(uuid.uuid5(namespace, row.user_id)),
+            uuid5_text(namespace, row.user_id),
             row.user_id,
             "notice",
             title,
