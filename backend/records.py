@@ -13,6 +13,9 @@ from .scopes import enterprise_scope
 
 # The field each record type is counted and grouped by in reports: copied into the indexed `kind` column.
 KIND_FIELDS = {"hazard": "severity", "drill": "type", "inspection": "kind", "training_session": "kind"}
+# The moment each record type fulfils a cadence obligation at (RFC 3339 UTC text, which sorts as time):
+# copied into the indexed `moment` column, so "the last drill of each kind" is one index probe.
+MOMENT_FIELDS = {"drill": "ended_at", "inspection": "finished_at", "training_session": "scheduled_at"}
 
 
 def records_of(

@@ -12,7 +12,7 @@ from .derived import marks
 from .derived.worker import init_worker
 from .extensions import db
 from .models import User
-from .records import KIND_FIELDS
+from .records import KIND_FIELDS, MOMENT_FIELDS
 from .rules.late_entry import is_late
 from .scopes import cursor_fingerprint, visible_scopes
 
@@ -45,6 +45,7 @@ def init_sync(app: Flask) -> None:
     engine.after_push.append(marks.on_push)
     engine.is_late = is_late
     store.KIND_FIELDS.update(KIND_FIELDS)
+    store.MOMENT_FIELDS.update(MOMENT_FIELDS)
     init_worker(app, engine)
     app.extensions["sync_engine"] = engine
 

@@ -40,6 +40,7 @@ def insert_new_entities(session: Session, changes: Sequence[Change], now: dateti
             "data": change.data,
             "status": store.status_of(change.data),
             "kind": store.kind_of(change.entity, change.data),
+            "moment": store.moment_of(change.entity, change.data),
             "position": first + offset,
             "updated_at": now,
         }
@@ -53,11 +54,11 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
     """Insert on PostgreSQL in one statement whose rows travel as one JSON array: three parameters in all."""
     connection = session.connection()
     data_type = tables.entities.c.data.type.compile(dialect=connection.dialect)
-    columns = "entity, id, scope, version, deleted, data, status, kind, position, updated_at"
+    columns = "entity, id, scope, version, deleted, data, status, kind, moment, position, updated_at"
     statement = text(
         f"INSERT INTO {tables.entities.name} ({columns}) "
         f"SELECT r->>'e', r->>'i', r->>'s', 1, (r->>'x')::boolean, CAST(r->'d' AS {data_type}), "
-        "r->>'t', r->>'k', :first + n - 1, :now "
+        "r->>'t', r->>'k', r->>'m', :first + n - 1, :now "
         # jsonb: the array is parsed once; each ->> on a json element would parse that element again.
         "FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS t(r, n) "
         "ON CONFLICT (entity, id) DO NOTHING"
@@ -71,6 +72,7 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
             "d": c.data,
             "t": store.status_of(c.data),
             "k": store.kind_of(c.entity, c.data),
+            "m": store.moment_of(c.entity, c.data),
         }
         for c in changes
     ]
@@ -107,6 +109,7 @@ def update_entities(session: Session, changes: Sequence[Change], now: datetime) 
             deleted=bindparam("x"),
             status=bindparam("t"),
             kind=bindparam("k"),
+            moment=bindparam("m"),
             version=entities.version + 1,
             position=None,
             updated_at=now,
@@ -120,6 +123,7 @@ def update_entities(session: Session, changes: Sequence[Change], now: datetime) 
                 "x": c.deleted,
                 "t": store.status_of(c.data),
                 "k": store.kind_of(c.entity, c.data),
+                "m": store.moment_of(c.entity, c.data),
             }
             for c in ordered
         ],

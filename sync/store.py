@@ -32,6 +32,8 @@ STATUS_LENGTH = 32
 # Entity type → the data field copied into the indexed `kind` column (a hazard's severity, a drill's
 # type): reports count and group by it without decoding documents. The application fills this.
 KIND_FIELDS: dict[str, str] = {}
+# Entity type → the field copied into the `moment` column (set by the application, like KIND_FIELDS).
+MOMENT_FIELDS: dict[str, str] = {}
 
 
 def load_entities(
@@ -78,6 +80,12 @@ def kind_of(entity: str, data: dict[str, Any]) -> str | None:
     return status_of(data, field) if field else None
 
 
+def moment_of(entity: str, data: dict[str, Any]) -> str | None:
+    """Return the value of the entity type's moment field (MOMENT_FIELDS), for the moment column."""
+    field = MOMENT_FIELDS.get(entity)
+    return status_of(data, field) if field else None
+
+
 def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]:
     """Return the stored row of an entity's new whole state, unpositioned until commit."""
     return {
@@ -89,6 +97,7 @@ def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]
         "data": change.data,
         "status": status_of(change.data),
         "kind": kind_of(change.entity, change.data),
+        "moment": moment_of(change.entity, change.data),
         "updated_at": now,
         "position": None,
     }
@@ -107,7 +116,8 @@ def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[
     insert_rows(session, tables.entities, fresh)
     if changed:
         e = tables.entities.c
-        columns = ("scope", "version", "deleted", "data", "status", "kind", "updated_at", "position")
+        columns = ("scope", "version", "deleted", "data", "status", "kind", "moment")
+        columns += ("updated_at", "position")
         session.execute(
             update(tables.entities)
             .where(e.entity == bindparam("k_entity"), e.id == bindparam("k_id"))

@@ -83,10 +83,13 @@ entities = Table(
     Column("status", String(32)),
     # The field store.KIND_FIELDS names for the entity type (a hazard's severity, a drill's type).
     Column("kind", String(32)),
+    # The field store.MOMENT_FIELDS names (a drill's ended_at): RFC 3339 UTC text, which sorts as time.
+    Column("moment", String(32)),
     Index("ix_sync_entities_scope_position", "scope", "position"),
     Index("ix_sync_entities_position", "position"),
-    # Reports read one record type of one enterprise (cadences, ledgers), by status and kind.
-    Index("ix_sync_entities_entity_scope", "entity", "scope", "status", "kind"),
+    # Reports read one record type of one enterprise (cadences, ledgers), by status and kind; the last
+    # moment of a (type, status, kind) is the end of its range: one probe, however long the history.
+    Index("ix_sync_entities_entity_scope", "entity", "scope", "status", "kind", "moment"),
 )
 
 # One row: the highest position handed out, taken under a row lock just before commit, and the horizon:

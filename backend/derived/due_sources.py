@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sync import tables
 
@@ -29,32 +29,45 @@ def _latest(days: Iterable[date | None]) -> date | None:
     return max((day for day in days if day is not None), default=None)
 
 
-def latest_by_kind(session, entity: str, enterprise_id: str, statuses, moment: str) -> dict:
-    """Return kind (records.KIND_FIELDS) → the latest `moment` (RFC 3339 text) of records in these statuses.
+def latest_by_kind(session, entity: str, enterprise_id: str, statuses, kinds) -> dict[str, str]:
+    """Return kind → the latest moment (RFC 3339 text) of records in these statuses, where a kind has one.
 
-    One grouped query on the (entity, scope, status) index: the database keeps the maximum per kind, so
-    the cost does not grow with the records a reader has to decode.
+    One statement of one probe per (status, kind): the last entry of its range on the (entity, scope,
+    status, kind, moment) index, so the cost does not grow with the history of the enterprise.
     """
     e = tables.entities.c
-    moment_of = e.data[moment].as_string()
-    query = (
-        select(e.kind, func.max(moment_of))
+    pairs = [(status, kind) for status in sorted(statuses) for kind in sorted(kinds)]
+    if not pairs:
+        return {}
+    probes = [
+        select(e.moment)
         .where(
             e.entity == entity,
             e.scope == enterprise_scope(enterprise_id),
-            e.status.in_(sorted(statuses)),
+            e.status == status,
+            e.kind == kind,
+            e.moment.is_not(None),
+            # A deleted record keeps its row: the walk passes it to the next live one.
             e.deleted.is_(False),
         )
-        .group_by(e.kind)
-    )
-    return {found_kind: latest for found_kind, latest in session.execute(query) if found_kind}
+        # Not max(): a LIMIT 1 in index order is the end of the range whatever the statistics say.
+        .order_by(e.moment.desc())
+        .limit(1)
+        .scalar_subquery()
+        for status, kind in pairs
+    ]
+    latest: dict[str, str] = {}
+    for (_, kind), moment in zip(pairs, session.execute(select(*probes)).one(), strict=True):
+        if moment is not None and (kind not in latest or moment > latest[kind]):
+            latest[kind] = moment
+    return latest
 
 
 def drills_done(session, enterprise_id: str) -> dict[str, date | None]:
     """Return the latest end day of a finished drill for each obligation the drills fulfil."""
     fulfils = drill_fulfils()
     latest: dict[str, date | None] = {}
-    ended = latest_by_kind(session, "drill", enterprise_id, DONE_DRILL_STATUSES, "ended_at")
+    ended = latest_by_kind(session, "drill", enterprise_id, DONE_DRILL_STATUSES, fulfils)
     for drill_type, ended_at in ended.items():
         for key in fulfils.get(drill_type, ()):
             latest[key] = _latest((latest.get(key), local_day(ended_at)))
@@ -64,7 +77,7 @@ def drills_done(session, enterprise_id: str) -> dict[str, date | None]:
 def principal_inspection_done(session, enterprise_id: str) -> date | None:
     """Return the day of the latest finished principal-led inspection."""
     statuses = (DONE_INSPECTION["status"],)
-    finished = latest_by_kind(session, "inspection", enterprise_id, statuses, "finished_at")
+    finished = latest_by_kind(session, "inspection", enterprise_id, statuses, (DONE_INSPECTION["kind"],))
     return local_day(finished.get(DONE_INSPECTION["kind"]))
 
 
@@ -72,7 +85,7 @@ def trainings_done(session, enterprise_id: str) -> dict[str, date | None]:
     """Return the day of the latest closed session for each obligation its kind fulfils (confined space)."""
     fulfils = {kind.key: kind.fulfils for kind in TRAINING_KINDS}
     latest: dict[str, date | None] = {}
-    held = latest_by_kind(session, "training_session", enterprise_id, DONE_TRAINING_STATUSES, "scheduled_at")
+    held = latest_by_kind(session, "training_session", enterprise_id, DONE_TRAINING_STATUSES, fulfils)
     for kind, scheduled_at in held.items():
         for key in fulfils.get(kind, ()):
             latest[key] = _latest((latest.get(key), local_day(scheduled_at)))

@@ -127,6 +127,36 @@ def test_a_recent_drill_keeps_the_obligations_it_fulfils_ok(app, people):
     }
 
 
+def test_the_latest_of_many_drills_counts_and_a_deleted_or_moved_one_does_not(app, people):
+    """The last drill of a type is read from the indexed `moment` column, which follows each write."""
+    days = [TODAY - timedelta(days=n) for n in (300, 40, 200)]
+    for day in days:
+        put(app, "drill", people["A"], type="evacuation", status="evaluated", ended_at=at(day))
+    newest = put(app, "drill", people["A"], type="evacuation", status="ended", ended_at=at(TODAY))
+    assert obligation(stored_due(app, people["A"]).data, "evacuation_drill")["last_done"] == TODAY.isoformat()
+    with app.app_context():
+        # Deleted (a tombstone keeps the row): the newest live one counts again.
+        body = {"id": newest, "enterprise_id": people["A"], "type": "evacuation", "status": "ended"}
+        gone = Change("drill", newest, enterprise_scope(people["A"]), {**body, "ended_at": at(TODAY)}, True)
+        sync_engine().record_change(db.session, gone)
+        refresh(db.session, sync_engine(), [people["A"]])
+        db.session.commit()
+    assert (
+        obligation(stored_due(app, people["A"]).data, "evacuation_drill")["last_done"] == days[1].isoformat()
+    )
+    # A drill whose end moves earlier (an edit) takes its new moment with it.
+    second = put(
+        app, "drill", people["A"], type="evacuation", status="ended", ended_at=at(TODAY - timedelta(1))
+    )
+    assert obligation(stored_due(app, people["A"]).data, "evacuation_drill")["last_done"] == str(
+        TODAY - timedelta(1)
+    )
+    put(app, "drill", people["A"], id=second, type="evacuation", status="ended", ended_at=at(days[0]))
+    assert (
+        obligation(stored_due(app, people["A"]).data, "evacuation_drill")["last_done"] == days[1].isoformat()
+    )
+
+
 def test_planned_running_and_cancelled_drills_fulfil_nothing(app, people):
     for status in ("planned", "running", "cancelled"):
         put(app, "drill", people["A"], type="evacuation", status=status, ended_at=None)

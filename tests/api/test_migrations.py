@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -89,3 +90,45 @@ def test_upgrade_on_fresh_postgresql_schema_builds_the_models_schema(tmp_path):
             assert_matches_models(engine)
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, database):
+    """Records stored before 0016 get their moment column, or the last drill would be forgotten."""
+    drill = {"id": "d1", "type": "fire", "status": "ended", "ended_at": "2026-11-01T02:00:00.000Z"}
+    hazard = {"id": "h1", "severity": "major", "status": "reported", "captured_at": "2026-11-01T02:00:00Z"}
+
+    def check(url: str, connect_args: dict | None = None) -> None:
+        down = flask(url, tmp_path, "db", "upgrade", "0015")
+        assert down.returncode == 0, down.stderr
+        engine = create_engine(url, connect_args=connect_args or {})
+        try:
+            with engine.begin() as connection:
+                for entity, data in (("drill", drill), ("hazard", hazard)):
+                    connection.execute(
+                        tables.entities.insert().values(
+                            entity=entity,
+                            id=data["id"],
+                            scope="ent:x",
+                            version=1,
+                            deleted=False,
+                            data=data,
+                            status=data["status"],
+                            updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+                        )
+                    )
+            up = flask(url, tmp_path, "db", "upgrade")
+            assert up.returncode == 0, up.stderr
+            with engine.connect() as connection:
+                found = dict(connection.exec_driver_sql("SELECT id, moment FROM sync_entities").all())
+            assert found == {"d1": drill["ended_at"], "h1": None}
+        finally:
+            engine.dispose()
+
+    if database == "sqlite":
+        check(f"sqlite:///{tmp_path / 'migrated.db'}")
+        return
+    with postgres_schema() as (url, connect_args):
+        schema = connect_args["options"].split("=", 1)[1]
+        separator = "&" if "?" in url else "?"
+        check(f"{url}{separator}options={quote('-csearch_path=' + schema)}", connect_args)
