@@ -105,11 +105,18 @@ def retention_days(text: str) -> int:
     return days
 
 
+# Connections a worker process keeps open: its request threads (8 in the benches) and its background
+# jobs (derived state, fan-out, periodic ticks). With SQLAlchemy's default of 5, every connection past
+# the fifth was opened for one request and closed after it: at 200 devices the pool churned PostgreSQL
+# backends, each a fork, and pushes waited on them.
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "12"))
+
+
 def engine_options(url: str) -> dict:
     """Return engine options suited to the database: a long busy timeout for SQLite's one writer."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    return {"pool_pre_ping": True, "pool_size": POOL_SIZE, "max_overflow": 10}
 
 
 class TestConfig(Config):
