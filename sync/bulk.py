@@ -38,9 +38,7 @@ def insert_new_entities(session: Session, changes: Sequence[Change], now: dateti
             "version": 1,
             "deleted": change.deleted,
             "data": change.data,
-            "status": store.status_of(change.data),
-            "kind": store.kind_of(change.entity, change.data),
-            "moment": store.moment_of(change.entity, change.data),
+            **store.indexed_values(change.entity, change.data),
             "position": first + offset,
             "updated_at": now,
         }
@@ -58,7 +56,7 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
     statement = text(
         f"INSERT INTO {tables.entities.name} ({columns}) "
         f"SELECT r->>'e', r->>'i', r->>'s', 1, (r->>'x')::boolean, CAST(r->'d' AS {data_type}), "
-        "r->>'t', r->>'k', r->>'m', :first + n - 1, :now "
+        "r->>'status', r->>'kind', r->>'moment', :first + n - 1, :now "
         # jsonb: the array is parsed once; each ->> on a json element would parse that element again.
         "FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS t(r, n) "
         "ON CONFLICT (entity, id) DO NOTHING"
@@ -70,9 +68,7 @@ def _insert_unnested(session: Session, changes: Sequence[Change], first: int, no
             "s": c.scope,
             "x": c.deleted,
             "d": c.data,
-            "t": store.status_of(c.data),
-            "k": store.kind_of(c.entity, c.data),
-            "m": store.moment_of(c.entity, c.data),
+            **store.indexed_values(c.entity, c.data),
         }
         for c in changes
     ]
@@ -107,9 +103,7 @@ def update_entities(session: Session, changes: Sequence[Change], now: datetime) 
             scope=bindparam("s"),
             data=bindparam("d", type_=entities.data.type),
             deleted=bindparam("x"),
-            status=bindparam("t"),
-            kind=bindparam("k"),
-            moment=bindparam("m"),
+            **{name: bindparam(f"new_{name}") for name in store.INDEXED_COLUMNS},
             version=entities.version + 1,
             position=None,
             updated_at=now,
@@ -121,9 +115,7 @@ def update_entities(session: Session, changes: Sequence[Change], now: datetime) 
                 "s": c.scope,
                 "d": c.data,
                 "x": c.deleted,
-                "t": store.status_of(c.data),
-                "k": store.kind_of(c.entity, c.data),
-                "m": store.moment_of(c.entity, c.data),
+                **{f"new_{name}": value for name, value in store.indexed_values(c.entity, c.data).items()},
             }
             for c in ordered
         ],

@@ -86,6 +86,15 @@ def moment_of(entity: str, data: dict[str, Any]) -> str | None:
     return status_of(data, field) if field else None
 
 
+# The columns copied from a document so reports read them by index; every writer fills them here.
+INDEXED_COLUMNS = ("status", "kind", "moment")
+
+
+def indexed_values(entity: str, data: dict[str, Any]) -> dict[str, str | None]:
+    """Return the values of INDEXED_COLUMNS for a document of this entity type."""
+    return {"status": status_of(data), "kind": kind_of(entity, data), "moment": moment_of(entity, data)}
+
+
 def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]:
     """Return the stored row of an entity's new whole state, unpositioned until commit."""
     return {
@@ -95,9 +104,7 @@ def entity_values(change: Change, version: int, now: datetime) -> dict[str, Any]
         "version": version,
         "deleted": change.deleted,
         "data": change.data,
-        "status": status_of(change.data),
-        "kind": kind_of(change.entity, change.data),
-        "moment": moment_of(change.entity, change.data),
+        **indexed_values(change.entity, change.data),
         "updated_at": now,
         "position": None,
     }
@@ -116,8 +123,7 @@ def write_entities(session: Session, fresh: list[dict[str, Any]], changed: list[
     insert_rows(session, tables.entities, fresh)
     if changed:
         e = tables.entities.c
-        columns = ("scope", "version", "deleted", "data", "status", "kind", "moment")
-        columns += ("updated_at", "position")
+        columns = ("scope", "version", "deleted", "data", *INDEXED_COLUMNS, "updated_at", "position")
         session.execute(
             update(tables.entities)
             .where(e.entity == bindparam("k_entity"), e.id == bindparam("k_id"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import orjson
 from flask import jsonify, request
 from flask_jwt_extended import current_user, jwt_required
 
+from sync import json_columns
 from sync.push import MAX_BYTES, MAX_COMMANDS
 
 from ..extensions import db
@@ -54,17 +53,13 @@ def push():
 
 
 def _parse_body(raw: bytes):
-    """Parse the push body with orjson; what it refuses goes to json, which decides as it always did.
+    """Parse the push body as JSON columns are read: orjson, and json for what it refuses.
 
     orjson is strict where json is lenient (NaN, lone surrogate escapes, integers past 64 bits, nesting
     past 1,024): json then parses those, and the engine checks each command's args as before.
     """
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        return json.loads(raw)
+        return json_columns.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: deeply nested arrays ("[[[[…") are malformed, not a server fault.
         raise ApiError(400, "malformed", fields={"_body": ["must be JSON"]}) from None
