@@ -25,21 +25,17 @@ COALESCE_SECONDS = 1.0
 
 
 def drain(session, engine, batch: int = BATCH) -> Counter:
-    """Recompute every marked enterprise, a batch per transaction, until no mark is free; count entities."""
+    """Recompute every marked enterprise, a batch per transaction, until no mark is left; count entities."""
     recorded: Counter = Counter()
     while True:
         # SQLite: take the write lock before reading, as a push does; a read transaction that later
         # writes while a push holds the lock fails at once with "database is locked" instead of waiting.
         begin_writes(session)
-        seen = marks.claim(session, batch)
-        session.commit()
-        if not seen:
-            return recorded
         try:
-            begin_writes(session)
-            only: dict[str, set[str]] = {}
-            for enterprise_id, module in seen:
-                only.setdefault(enterprise_id, set()).add(module)
+            only = marks.take(session, batch)
+            if not only:
+                session.commit()
+                return recorded
             recorded += refresh(session, engine, sorted(only), only)
             recorded["enterprises"] += len(only)
             # Their next time-driven day follows from what is stored now; where only some derived types
@@ -48,11 +44,6 @@ def drain(session, engine, batch: int = BATCH) -> Counter:
             whole = sorted(e for e, types in only.items() if types >= every)
             reschedule(session, whole, today)
             reschedule(session, sorted(set(only) - set(whole)), today, partial=True)
-            session.commit()
-            # Settled in a transaction of its own: the mark rows a push upserts are locked only for this
-            # moment, not for the whole recomputation (a crash in between leaves the claim to lapse).
-            begin_writes(session)
-            marks.settle(session, seen)
             session.commit()
         except BaseException:
             session.rollback()

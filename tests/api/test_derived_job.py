@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from backend import config, create_app
-from backend.derived import marks, worker
+from backend.derived import due, marks, worker
 from backend.extensions import db
 from backend.models import DerivedMark
 from backend.sync_setup import sync_engine
@@ -97,40 +97,55 @@ def test_many_pushes_are_recomputed_once(app, people):
     device = Device(app.test_client(), "worker-a1")
     for _ in range(5):
         report(device)
+    assert mark_rows(app).count((people["A"], "due")) == 5  # each push its own mark: none waits on another
     with app.app_context():
-        [generation] = db.session.scalars(select(DerivedMark.generation).where(DerivedMark.module == "due"))
         recorded = worker.drain(db.session, sync_engine())
-    assert generation == 5
     assert recorded["due"] == 1 and recorded["enterprises"] == 1
+    assert mark_rows(app) == []
 
 
-def test_a_push_that_marks_again_while_the_job_works_keeps_its_mark(app, people):
-    app.extensions["sync_engine"].after_commit.clear()
-    device = Device(app.test_client(), "worker-a1")
+def test_a_mark_committed_while_the_job_works_stays_for_the_next_run(pg_app):
+    """The push does not wait for the job, and the job does not delete what it has not recomputed."""
+    pg_app.extensions["sync_engine"].after_commit.clear()
+    with pg_app.app_context():
+        ids = seed_people()
+    device = Device(pg_app.test_client(), "worker-a1")
     report(device)
-    with app.app_context():
-        seen = marks.claim(db.session, 10)
+    with pg_app.app_context():
+        db.session.execute(text("SET LOCAL lock_timeout = '5s'"))
+        taken = marks.take(db.session, 10)
+        assert taken == {ids["A"]: {"badge", "checklist", "due"}}
+        # Another host's job, meanwhile, skips the marks this one holds instead of waiting for them.
+        with db.engine.connect() as other:
+            other.execute(text("SET lock_timeout = '5s'"))
+            assert marks.take(Session(bind=other), 10) == {}
+        # A push lands after the job took its marks (inserting, it waits on nothing the job holds).
+        report(device, "major")
         db.session.commit()
-    report(device, "major")  # lands after the claim: the job's computation may have missed it
-    with app.app_context():
-        marks.settle(db.session, seen)
-        db.session.commit()
-        left = db.session.execute(select(DerivedMark.module, DerivedMark.claimed_until)).all()
-    assert sorted(m for m, _ in left) == ["badge", "checklist", "due"]
-    assert all(until is None for _, until in left)  # released: the next run takes them
+    assert mark_rows(pg_app) == [(ids["A"], "badge"), (ids["A"], "checklist"), (ids["A"], "due")]
+    with pg_app.app_context():
+        worker.drain(db.session, sync_engine())
+    assert mark_rows(pg_app) == []
+    assert due_of(Device(pg_app.test_client(), "officer-a"), ids["A"])["open_major_hazards"] == 1
 
 
-def test_a_claim_left_by_a_crashed_job_lapses_and_another_takes_it(app, people):
+def test_a_job_that_fails_midway_leaves_every_mark_for_the_next_run(app, people, monkeypatch):
     app.extensions["sync_engine"].after_commit.clear()
-    report(Device(app.test_client(), "worker-a1"))
-    now = datetime.now(UTC)
+    report(Device(app.test_client(), "worker-a1"), "major")
+    before = mark_rows(app)
+
+    def broken(session, enterprise_id):
+        raise RuntimeError("the recomputation failed")
+
+    monkeypatch.setattr(due, "rebuild", broken)
+    with app.app_context(), pytest.raises(RuntimeError):
+        worker.drain(db.session, sync_engine())
+    assert mark_rows(app) == before
+    assert versions(app, "badge") == versions(app, "due") == {}  # nothing half-recorded either
+    monkeypatch.undo()
     with app.app_context():
-        assert len(marks.claim(db.session, 10, now)) == 3
-        db.session.commit()
-        assert marks.claim(db.session, 10, now + timedelta(seconds=10)) == {}
-        later = now + timedelta(seconds=marks.CLAIM_SECONDS + 1)
-        assert len(marks.claim(db.session, 10, later)) == 3
-        db.session.rollback()
+        assert worker.drain(db.session, sync_engine())["due"] == 1
+    assert mark_rows(app) == []
 
 
 def test_a_training_push_marks_person_records_too(app, people):

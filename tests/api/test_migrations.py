@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
 
 from backend.extensions import db
+from backend.models import DerivedMark
 from sync import tables
 
 from ..databases import postgres_schema
@@ -122,6 +123,43 @@ def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, databa
             with engine.connect() as connection:
                 found = dict(connection.exec_driver_sql("SELECT id, moment FROM sync_entities").all())
             assert found == {"d1": drill["ended_at"], "h1": None}
+        finally:
+            engine.dispose()
+
+    if database == "sqlite":
+        check(f"sqlite:///{tmp_path / 'migrated.db'}")
+        return
+    with postgres_schema() as (url, connect_args):
+        schema = connect_args["options"].split("=", 1)[1]
+        separator = "&" if "?" in url else "?"
+        check(f"{url}{separator}options={quote('-csearch_path=' + schema)}", connect_args)
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0017_keeps_the_marks_pending_when_it_reshapes_them(tmp_path, database):
+    """A mark pending at the upgrade is a derived state still to recompute: 0017 must not drop it."""
+    marked = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    at = marked.isoformat()
+
+    def check(url: str, connect_args: dict | None = None) -> None:
+        down = flask(url, tmp_path, "db", "upgrade", "0016")
+        assert down.returncode == 0, down.stderr
+        engine = create_engine(url, connect_args=connect_args or {})
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "INSERT INTO derived_marks (enterprise_id, module, generation, marked_at) "
+                    f"VALUES ('e1', 'due', 3, '{at}'), ('e1', 'badge', 1, '{at}')"
+                )
+            up = flask(url, tmp_path, "db", "upgrade")
+            assert up.returncode == 0, up.stderr
+            with engine.connect() as connection:
+                found = connection.execute(
+                    select(DerivedMark.enterprise_id, DerivedMark.module, DerivedMark.marked_at).order_by(
+                        DerivedMark.module
+                    )
+                ).all()
+            assert [tuple(row) for row in found] == [("e1", "badge", marked), ("e1", "due", marked)]
         finally:
             engine.dispose()
 
