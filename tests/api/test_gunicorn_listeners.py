@@ -1,0 +1,45 @@
+"""gunicorn.conf.py: each worker listens on its own socket, and a port already served is refused."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
+
+from ..live_server import BIN, ROOT, free_port, live_server
+
+
+def listeners_on(port: int) -> int:
+    """Count the listening TCP sockets on this port (/proc/net/tcp: state 0A is LISTEN)."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if state == "0A" and int(local.split(":")[1], 16) == port:
+            count += 1
+    return count
+
+
+def test_each_worker_listens_on_a_socket_of_its_own(tmp_path):
+    # One shared socket let one worker accept a burst of connections and serve them all, kept alive.
+    with live_server(tmp_path, workers=2) as base:
+        port = int(base.rsplit(":", 1)[1])
+        assert listeners_on(port) == 2
+
+
+def test_a_port_something_already_listens_on_is_refused(tmp_path):
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        command = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+        started = subprocess.run(
+            [*command, "wsgi:app"],
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path / "instance")},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert started.returncode != 0
+        assert f"127.0.0.1:{port} is already in use" in started.stdout + started.stderr
+        assert listeners_on(port) == 1  # only the socket that was there
