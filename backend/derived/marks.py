@@ -33,8 +33,9 @@ def mark(session, pairs: list[tuple[str, str]], now: datetime | None = None) -> 
     """Insert one mark per (enterprise, derived type), in one statement; rows of other pushes are untouched.
 
     An upsert of one row per pair locked that row until the push committed, so the pushes of one
-    enterprise queued behind each other (and behind the global position counter each of them waits for
-    at its commit): 200 devices saw 2–4 s pushes. Plain inserts take no lock another push waits on.
+    enterprise queued behind each other and behind the position counter each of them waits for at its
+    commit (with 200 devices PostgreSQL logged 100–300 ms waits, and a deadlock against the job).
+    Plain inserts take no lock another push waits on.
     """
     if not pairs:
         return
