@@ -93,6 +93,17 @@ def test_upgrade_on_fresh_postgresql_schema_builds_the_models_schema(tmp_path):
             engine.dispose()
 
 
+def on_database(database: str, tmp_path: Path, check) -> None:
+    """Run check(url, connect_args) on a fresh SQLite file or PostgreSQL schema (URL sets search_path)."""
+    if database == "sqlite":
+        check(f"sqlite:///{tmp_path / 'migrated.db'}")
+        return
+    with postgres_schema() as (url, connect_args):
+        schema = connect_args["options"].split("=", 1)[1]
+        separator = "&" if "?" in url else "?"
+        check(f"{url}{separator}options={quote('-csearch_path=' + schema)}", connect_args)
+
+
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, database):
     """Records stored before 0016 get their moment column, or the last drill would be forgotten."""
@@ -126,13 +137,7 @@ def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, databa
         finally:
             engine.dispose()
 
-    if database == "sqlite":
-        check(f"sqlite:///{tmp_path / 'migrated.db'}")
-        return
-    with postgres_schema() as (url, connect_args):
-        schema = connect_args["options"].split("=", 1)[1]
-        separator = "&" if "?" in url else "?"
-        check(f"{url}{separator}options={quote('-csearch_path=' + schema)}", connect_args)
+    on_database(database, tmp_path, check)
 
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -163,10 +168,4 @@ def test_0017_keeps_the_marks_pending_when_it_reshapes_them(tmp_path, database):
         finally:
             engine.dispose()
 
-    if database == "sqlite":
-        check(f"sqlite:///{tmp_path / 'migrated.db'}")
-        return
-    with postgres_schema() as (url, connect_args):
-        schema = connect_args["options"].split("=", 1)[1]
-        separator = "&" if "?" in url else "?"
-        check(f"{url}{separator}options={quote('-csearch_path=' + schema)}", connect_args)
+    on_database(database, tmp_path, check)
