@@ -13,7 +13,7 @@ from sync.wire import utc_now
 from .demo_stories import push_one
 from .extensions import db
 from .models import User
-from .notify.notice_fanout import fan_out_pending
+from .notify.notice_fanout import fan_out_until_done
 from .scopes import user_scope
 
 NOTICE = {
@@ -33,7 +33,7 @@ def seed_notices(users: dict[str, User]) -> int:
     push_one(
         users["bureau"], "notice.send", notice_id, now - timedelta(days=2), {**NOTICE, "self_check_due": due}
     )
-    fan_out_pending(db.session)
+    fan_out_until_done(db.session, notice_id)
     for username, acknowledge in (("officer-a", True), ("worker-b1", False)):
         notification = _notification_of(users[username], notice_id)
         captured = now - timedelta(days=1)

@@ -9,6 +9,7 @@ No statement grows with the target.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from datetime import datetime
@@ -59,6 +60,24 @@ def fan_out_pending(session: Session, chunk: int = 2000, now: datetime | None = 
     while (wrote := _next_chunk(session, chunk, now or utc_now())) is not None:
         written += wrote
     return written
+
+
+def fan_out_until_done(session: Session, notice_id: str, seconds: float = 60.0) -> None:
+    """Fan out now and return once this notice's fan-out is done, whoever does it (seeding waits on it).
+
+    fan_out_pending skips a notice another worker holds, such as the background job its own push just
+    woke: alone, it can return before that notice has reached anyone.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        fan_out_pending(session)
+        done = session.scalar(select(NoticeFanout.done_at).where(NoticeFanout.notice_id == notice_id))
+        session.rollback()  # the next look sees what the other worker has committed since
+        if done is not None:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the fan-out of notice {notice_id} did not finish within {seconds:g} s")
+        time.sleep(0.05)
 
 
 def _next_chunk(session: Session, chunk: int, now: datetime) -> int | None:
