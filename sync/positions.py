@@ -8,13 +8,18 @@ On SQLite, whose one writer holds its lock until commit, rows take their positio
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, event, select, text, update
 from sqlalchemy.orm import Session
 
 from . import tables
 
 PENDING_KEY = "sync_pending_positions"
+# The counter row, advanced by :count, returning the new top (PostgreSQL and SQLite ≥ 3.35). An upsert:
+# two first-ever commits racing to create the row must not fail on its key.
+_ADVANCE_COUNTER = (
+    f"INSERT INTO {tables.counter.name} (id, position, horizon) VALUES (1, :count, 0) "
+    f"ON CONFLICT (id) DO UPDATE SET position = {tables.counter.name}.position + :count RETURNING position"
+)
 _installed = False
 
 
@@ -76,12 +81,9 @@ def _take_and_stamp(session: Session, keys: list[tuple[str, str]]) -> None:
     row, once the planner's statistics show few unpositioned rows, each UPDATE walked every unpositioned
     row through the position index: a 500-command push spent 36 ms here, not 4.
     """
-    counter = tables.counter.name
     session.execute(
         text(
-            f"WITH block AS (INSERT INTO {counter} (id, position, horizon) VALUES (1, :count, 0) "
-            # An upsert: two first-ever commits racing to create the row must not fail on its key.
-            f"ON CONFLICT (id) DO UPDATE SET position = {counter}.position + :count RETURNING position) "
+            f"WITH block AS ({_ADVANCE_COUNTER}) "
             f"UPDATE {tables.entities.name} AS e SET position = block.position - :count + k.n "
             "FROM block, unnest(CAST(:entities AS text[]), CAST(:ids AS text[])) WITH ORDINALITY "
             "AS k(entity, id, n) "
@@ -104,27 +106,7 @@ def forget_pending(session: Session) -> None:
 
 def _take_block(session: Session, count: int) -> int:
     """Advance the counter by count under its row lock and return the new top."""
-    dialect = session.connection().dialect.name
-    position = tables.counter.c.position
-    if dialect in ("postgresql", "sqlite"):
-        # An upsert: two first-ever commits racing to create the row must not fail on its key.
-        upsert = (postgresql if dialect == "postgresql" else sqlite).insert(tables.counter)
-        statement = (
-            upsert.values(id=1, position=count, horizon=0)
-            .on_conflict_do_update(index_elements=["id"], set_={"position": position + count})
-            .returning(position)
-        )
-        return session.execute(statement).scalar_one()
-    top = session.execute(
-        update(tables.counter)
-        .where(tables.counter.c.id == 1)
-        .values(position=position + count)
-        .returning(position)
-    ).scalar()
-    if top is None:
-        session.execute(insert(tables.counter).values(id=1, position=count, horizon=0))
-        top = count
-    return top
+    return session.execute(text(_ADVANCE_COUNTER), {"count": count}).scalar_one()
 
 
 def current_position(session: Session) -> tuple[int, int]:

@@ -31,7 +31,8 @@ from .report import Row
 from .servers import gunicorn, prepare, server_env
 
 # Two processes per core, as the README's production recipe: in 2 × 8 each process's requests and its
-# derived-job thread took turns on one interpreter lock (push p99 141–340 ms against 151–173 ms).
+# derived-job thread take turns on one interpreter lock (measured push p99: 2 × 8 141–340 ms, 4 × 4
+# 151–262 ms).
 WORKERS, THREADS = 4, 4
 FULL = {"devices": 200, "seconds": 60, "enterprises": 20}
 QUICK = {"devices": 20, "seconds": 10, "enterprises": 4}
