@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import positions, tables
+from . import positions, sqlite_writer, tables
 from .bulk_insert import insert_rows
 from .types import Change, EntityState
 
@@ -210,11 +210,17 @@ def begin_writes(session: Session) -> None:
 
     pysqlite defers BEGIN to the first INSERT or UPDATE, so a SAVEPOINT sent before that runs outside any
     transaction and its RELEASE commits: a push failing half-way would keep its first commands, unpositioned.
-    BEGIN IMMEDIATE also takes the write lock up front, so concurrent pushes wait instead of failing.
+    BEGIN IMMEDIATE also takes the write lock up front, so concurrent pushes wait instead of failing; the
+    threads of this process queue for it on a lock of their own first (sqlite_writer.py).
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
     driver = connection.connection.driver_connection
     if not getattr(driver, "in_transaction", True):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        sqlite_writer.acquire(session, connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            sqlite_writer.release(session)
+            raise
