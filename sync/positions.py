@@ -8,7 +8,9 @@ On SQLite, whose one writer holds its lock until commit, rows take their positio
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, select, text, update
+import functools
+
+from sqlalchemy import Select, bindparam, event, select, text, update
 from sqlalchemy.orm import Session
 
 from . import tables
@@ -111,10 +113,14 @@ def _take_block(session: Session, count: int) -> int:
 
 def current_position(session: Session) -> tuple[int, int]:
     """Return (highest position handed out, oldest position a cursor may start from)."""
-    row = session.execute(
-        select(tables.counter.c.position, tables.counter.c.horizon).where(tables.counter.c.id == 1)
-    ).first()
+    row = session.execute(_current_statement()).first()
     return (row.position, row.horizon) if row else (0, 0)
+
+
+@functools.cache
+def _current_statement() -> Select:
+    """Build once: every pull reads the counter after its rows (building the select took most of that)."""
+    return select(tables.counter.c.position, tables.counter.c.horizon).where(tables.counter.c.id == 1)
 
 
 def install() -> None:

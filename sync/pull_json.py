@@ -67,7 +67,10 @@ def page_json(changes: Sequence[bytes | str], cursor: str, last_seq: int | None,
             f'"more":{"true" if more else "false"}}}\n'.encode(),
         )
     )
-    if b"\\ud" in body or b"\\uD" in body:
+    # A backslash first (memchr, ~3 µs for a 200 KB page): searching the 3-byte escape straight away took
+    # ~330 µs, a fifth of the server's time for a page. Stored text written by orjson has no backslash
+    # unless it holds a quote, a control character or an escape.
+    if b"\\" in body and (b"\\ud" in body or b"\\uD" in body):
         text = json.dumps(json.loads(body), ensure_ascii=False)
         try:
             return (text + "\n").encode("utf-8")
