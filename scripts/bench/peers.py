@@ -80,7 +80,8 @@ def rows_of(answer: dict) -> list[Row]:
     if "error" in ours or not ours.get("reps"):
         return [Row(PART, "ours", {"SQLite": "failed"}, ours.get("error", "no rounds")[:60])]
     rows = []
-    pouch = results.get("pouchdb", {})
+    # peers.py names the system "pouchdb-mem" (pouchdb-server --in-memory); `--only pouchdb` selects it.
+    pouch = next((result for name, result in results.items() if name.startswith("pouchdb")), {})
     n = answer["n"]
     if pouch.get("reps"):
         ratio = {m: _median(ours, m) / _median(pouch, m) for m in ("push_rps", "pull_rps", "incr_ms")}
