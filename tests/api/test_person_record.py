@@ -89,6 +89,15 @@ def test_hours_owed_in_the_year_of_hire_are_the_initial_ones(app, client, people
     assert person_record(app, people["worker-b1"]).data["required_hours"] == 24
 
 
+def test_after_the_year_of_hire_a_worker_owes_8_hours_and_a_metal_smelting_worker_20(app, client, people):
+    last_year = clock.today_in_shanghai().replace(month=1, day=2)
+    last_year = last_year.replace(year=last_year.year - 1).isoformat()
+    applied(Device(client, "officer-a").do("user.update", people["worker-a2"], hired_on=last_year))
+    applied(Device(client, "officer-b").do("user.update", people["worker-b1"], hired_on=last_year))
+    assert person_record(app, people["worker-a2"]).data["required_hours"] == 20  # A: metal smelting
+    assert person_record(app, people["worker-b1"]).data["required_hours"] == 8
+
+
 def test_certificates_show_their_state_review_and_expiry(app, client, people):
     officer = Device(client, "officer-a")
     today = clock.today_in_shanghai()

@@ -34,9 +34,11 @@ def test_metal_smelting_principal_and_safety_manager_train_48_hours_then_16_year
     assert required_hours(role, ["metal_smelting"], HIRED, 2026) == 16
 
 
-def test_new_hire_takes_24_hours_of_three_level_training_then_20_yearly():
+def test_new_hire_outside_the_high_risk_trades_takes_24_hours_then_8_yearly():
     assert required_hours("worker", [], HIRED, 2024) == 24
-    assert required_hours("worker", [], HIRED, 2025) == 20
+    assert required_hours("worker", [], HIRED, 2025) == 8
+    # A flag that is not metal smelting does not make the trade high-risk.
+    assert required_hours("worker", ["gas", "confined_space"], HIRED, 2026) == 8
 
 
 def test_metal_smelting_new_hire_takes_72_hours_then_20_yearly():
