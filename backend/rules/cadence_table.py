@@ -79,8 +79,12 @@ INTERVAL_RULES: tuple[IntervalRule, ...] = (
         label_zh="综合或专项应急预案演练",
         label_en="Comprehensive or specialised emergency drill",
         interval_months=12,
+        # Art.33¶2: metal smelting (with mines, hazardous goods and crowded venues, which have no flag
+        # here) drills at least every half year and reports each drill to the county bureau.
+        overrides=(Override(frozenset({"metal_smelting"}), 6),),
         who=("enterprise",),
-        source="生产安全事故应急预案管理办法 Art.33",
+        source="生产安全事故应急预案管理办法 Art.33¶1–2; 生产安全事故应急条例 Art.8¶2",
+        note="metal smelting: every 6 months, each drill reported to the county bureau",
     ),
     IntervalRule(
         key="onsite_procedure_drill",

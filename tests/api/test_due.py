@@ -114,6 +114,16 @@ def test_an_evacuation_drill_ended_eight_months_ago_leaves_a_smelter_overdue(app
     assert obligation(data, "comprehensive_drill")["last_done"] is None
 
 
+def test_a_smelters_plan_drill_is_due_six_months_after_the_last_and_others_twelve(app, people):
+    ended = TODAY - timedelta(days=30)  # 2026-10-30
+    for enterprise in ("A", "B"):  # A is a metal smelter, B is not
+        put(app, "drill", people[enterprise], type="fire", status="ended", ended_at=at(ended))
+    smelter = obligation(stored_due(app, people["A"]).data, "comprehensive_drill")
+    other = obligation(stored_due(app, people["B"]).data, "comprehensive_drill")
+    assert (smelter["last_done"], smelter["next_due"]) == ("2026-10-30", "2027-04-30")
+    assert (other["last_done"], other["next_due"]) == ("2026-10-30", "2027-10-30")
+
+
 def test_a_recent_drill_keeps_the_obligations_it_fulfils_ok(app, people):
     put(app, "drill", people["B"], type="fire", status="ended", ended_at=at(TODAY - timedelta(days=10)))
     put(app, "drill", people["B"], type="evacuation", status="ended", ended_at=at(TODAY - timedelta(days=20)))

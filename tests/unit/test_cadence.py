@@ -38,9 +38,16 @@ def test_other_flags_keep_the_twelve_month_evacuation_drill(flag):
     assert obligation("evacuation_drill", flags=(flag,)).interval_months == 12
 
 
-def test_comprehensive_or_specialised_drill_is_yearly():
-    drill = obligation("comprehensive_drill", flags=HIGH_OCCUPANCY, last=date(2024, 3, 1))
+@pytest.mark.parametrize("flags", [(), ("labour_intensive", "factory_in_factory", "gas", "confined_space")])
+def test_comprehensive_or_specialised_drill_is_yearly_outside_metal_smelting(flags):
+    drill = obligation("comprehensive_drill", flags=flags, last=date(2024, 3, 1))
     assert (drill.interval_months, drill.next_due, drill.who) == (12, date(2025, 3, 1), ("enterprise",))
+
+
+def test_metal_smelting_drills_its_comprehensive_or_specialised_plan_every_six_months():
+    # 预案管理办法 Art.33¶2; it was 12 months before issue 9.
+    drill = obligation("comprehensive_drill", flags=("metal_smelting",), last=date(2024, 3, 1))
+    assert (drill.interval_months, drill.next_due) == (6, date(2024, 9, 1))
 
 
 def test_onsite_procedure_drill_is_every_six_months():
