@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 from .cadence import add_months
 
-SOURCE = "安监总局令第30号 Art.21, 32"
-VALIDITY_YEARS = 6
-REVIEW_EVERY_YEARS = 3
-# Both a review (复审) and a renewal (延期换证) are applied for within this many days before their date.
+SOURCE = "安监总局令第30号 Art.19, 21, 22, 23, 32"
+VALIDITY_YEARS = 6  # Art.19
+REVIEW_EVERY_YEARS = 3  # Art.21
+# Art.22: a review (复审) and a renewal (延期换证) are applied for within this many days before their date.
 APPLY_WITHIN_DAYS = 60
-REFRESHER_HOURS_BEFORE_RENEWAL = 8
+# Art.23: 8 hours of refresher training before a review or a renewal.
+REFRESHER_HOURS = 8
+# Art.32: off the job 6 months or more (以上 includes the number) means a practical re-exam.
 OFF_JOB_MONTHS_BEFORE_REEXAM = 6
 CERTIFICATE_STATES = ("ok", "review_due", "renewal_due", "expired")
 
@@ -80,14 +82,19 @@ def certificate_status(
 
 def may_apply_for_renewal(status: CertificateStatus, refresher_hours: int) -> bool:
     """Tell whether renewal may be applied for: window open and the 8-hour refresher done."""
-    return status.renewal_window_open and refresher_hours >= REFRESHER_HOURS_BEFORE_RENEWAL
+    return status.renewal_window_open and refresher_hours >= REFRESHER_HOURS
+
+
+def may_apply_for_review(status: CertificateStatus, refresher_hours: int) -> bool:
+    """Tell whether a review may be applied for: one is due (window open or passed) and 8 hours refreshed."""
+    return status.state == "review_due" and refresher_hours >= REFRESHER_HOURS
 
 
 def reexam_required(off_job_since: date | None, back_on: date) -> bool:
-    """Tell whether someone returning to the job must sit the exam again (off it more than six months)."""
+    """Tell whether someone returning to the job must sit the exam again (off it six months or more)."""
     if off_job_since is None:
         return False
-    return back_on > add_months(off_job_since, OFF_JOB_MONTHS_BEFORE_REEXAM)
+    return back_on >= add_months(off_job_since, OFF_JOB_MONTHS_BEFORE_REEXAM)
 
 
 def next_status_change(expires_on: date, next_review: date | None, today: date) -> date | None:

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from backend.rules.certificates import (
     CERTIFICATE_STATES,
-    REFRESHER_HOURS_BEFORE_RENEWAL,
+    REFRESHER_HOURS,
     certificate_status,
     default_expiry,
     default_review,
     may_apply_for_renewal,
+    may_apply_for_review,
     reexam_required,
 )
 
@@ -87,15 +88,31 @@ def test_an_unreviewed_certificate_past_expiry_is_expired_not_review_overdue():
 def test_renewal_needs_the_window_and_an_eight_hour_refresher():
     inside = certificate_status(ISSUED, REVIEWED, EXPIRY, date(2030, 4, 1))
     outside = certificate_status(ISSUED, REVIEWED, EXPIRY, date(2029, 4, 1))
-    assert REFRESHER_HOURS_BEFORE_RENEWAL == 8
+    assert REFRESHER_HOURS == 8
     assert may_apply_for_renewal(inside, 8) and not may_apply_for_renewal(inside, 7)
     assert not may_apply_for_renewal(outside, 8)
 
 
+def test_a_review_also_needs_the_eight_hour_refresher():
+    # Art.23: the refresher comes before a review as well as before a renewal.
+    due = certificate_status(ISSUED, None, EXPIRY, date(2027, 4, 1))
+    not_due = certificate_status(ISSUED, None, EXPIRY, date(2027, 1, 1))
+    assert due.state == "review_due" and not_due.state == "ok"
+    assert may_apply_for_review(due, 8) and not may_apply_for_review(due, 7.5)
+    assert not may_apply_for_review(not_due, 8)
+
+
 @pytest.mark.parametrize(
-    ("back_on", "required"), [(date(2024, 7, 31), False), (date(2024, 8, 1), True), (date(2024, 2, 1), False)]
+    ("back_on", "required"),
+    [
+        (date(2024, 7, 30), False),
+        (date(2024, 7, 31), True),
+        (date(2024, 8, 1), True),
+        (date(2024, 2, 1), False),
+    ],
 )
-def test_off_the_job_more_than_six_months_means_a_re_exam(back_on, required):
+def test_off_the_job_six_months_or_more_means_a_re_exam(back_on, required):
+    # Art.32's 6个月以上 includes exactly six months (2024-01-31 + 6 months = 2024-07-31).
     assert reexam_required(date(2024, 1, 31), back_on) is required
 
 
