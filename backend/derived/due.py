@@ -41,8 +41,8 @@ def obligation_data(obligation: Obligation) -> dict[str, Any]:
 def due_data(session, enterprise: Enterprise) -> dict[str, Any]:
     """Compute an enterprise's `due` data as of today in Asia/Shanghai."""
     today = clock.today_in_shanghai()
-    since = clock.local_day(enterprise.created_at)
-    profile = {**enterprise.to_data(), "registered_on": since.isoformat() if since else None}
+    since = enterprise.registered_on()
+    profile = enterprise.to_data()
     found = obligations(profile["flags"], last_done(session, profile), today, since)
     hazards = hazard_summary(session, enterprise.id, today)
     return {

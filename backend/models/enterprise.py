@@ -48,6 +48,12 @@ class Enterprise(db.Model):
         """Name the sync scope that holds this enterprise's records."""
         return enterprise_scope(self.id)
 
+    def registered_on(self) -> date | None:
+        """Return the Asia/Shanghai day of registration (from 16:00 UTC the UTC date is a day behind)."""
+        from ..derived.clock import local_day  # here: the derived package imports the models
+
+        return local_day(self.created_at)
+
     def to_data(self) -> dict:
         """Return the synced whole state."""
         return {
@@ -58,6 +64,6 @@ class Enterprise(db.Model):
             "standardisation_grade": self.standardisation_grade,
             "address": self.address,
             "ledger_confirmed_on": self.ledger_confirmed_on.isoformat() if self.ledger_confirmed_on else None,
-            "registered_on": self.created_at.date().isoformat() if self.created_at else None,
+            "registered_on": self.registered_on().isoformat() if self.created_at else None,
             "history": list(self.history or []),
         }
