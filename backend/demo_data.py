@@ -7,7 +7,8 @@ ENTERPRISES = [
         "key": "A",
         "uscc": "91350100M000100Y43",
         "name": "交城县示范钢铁有限公司",
-        "flags": ["metal_smelting", "gas", "confined_space", "labour_intensive"],
+        "industry": "metallurgy",
+        "flags": ["metal_smelting", "gas", "confined_space", "confined_space_toxic", "labour_intensive"],
         "standardisation_grade": 2,
         "address": "交城县夏家营镇工业园区",
     },
@@ -15,6 +16,7 @@ ENTERPRISES = [
         "key": "B",
         "uscc": "91512081MA62K0260E",
         "name": "交城县示范铝粉制品有限公司",
+        "industry": "nonferrous",  # 铝粉: 有色金属压延加工 (GB/T 4754 大类 32)
         "flags": ["dust_explosion"],
         "standardisation_grade": 3,
         "address": "交城县天宁镇",

@@ -94,7 +94,7 @@ def start(ctx: CommandContext) -> Change | list[Change]:
         "started_at": format_time(ctx.command.captured_at),
         "finished_at": None,
         "status": status,
-        "items": inspection_items(checklist_for(enterprise.flags or [])),
+        "items": inspection_items(checklist_for(enterprise.industry, enterprise.flags or [])),
         "quiz": None,
         "summary": None,
         "history": [],

@@ -18,15 +18,18 @@ ENTITY = "checklist"
 SOURCES: tuple[str, ...] | None = None
 
 
-def checklist_of(enterprise_id: str, flags: Iterable[str]) -> Change:
-    """Return the checklist entity of an enterprise with these flags (id = enterprise id)."""
-    data: dict[str, Any] = {"enterprise_id": enterprise_id, "items": checklist_for(flags)}
+def checklist_of(enterprise_id: str, industry: str | None, flags: Iterable[str]) -> Change:
+    """Return the checklist entity of an enterprise of this industry and flags (id = enterprise id)."""
+    items = checklist_for(industry, flags)
+    data: dict[str, Any] = {"enterprise_id": enterprise_id, "industry": industry, "items": items}
     return Change(ENTITY, enterprise_id, enterprise_scope(enterprise_id), data)
 
 
-def changed_checklist(session, enterprise_id: str, flags: Iterable[str]) -> list[Change]:
-    """Return the checklist for these flags when it differs from the stored one."""
-    fresh = checklist_of(enterprise_id, flags)
+def changed_checklist(
+    session, enterprise_id: str, industry: str | None, flags: Iterable[str]
+) -> list[Change]:
+    """Return the checklist for this industry and flags when it differs from the stored one."""
+    fresh = checklist_of(enterprise_id, industry, flags)
     stored = record(session, ENTITY, enterprise_id)
     return [] if stored == fresh.data else [fresh]
 
@@ -36,7 +39,7 @@ def rebuild(session, enterprise_id: str) -> list[Change]:
     enterprise = session.get(Enterprise, enterprise_id)
     if enterprise is None:
         return []
-    return changed_checklist(session, enterprise.id, enterprise.flags or [])
+    return changed_checklist(session, enterprise.id, enterprise.industry, enterprise.flags or [])
 
 
 def next_change_on(session, enterprise_id: str, today) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
+from ..rules.industries import INDUSTRY_KEYS
 from ..rules.roles import ENTERPRISE_FLAGS
 from ..rules.uscc import is_valid_uscc
 from ..scopes import enterprise_scope
@@ -21,6 +22,7 @@ class Enterprise(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(32), default=None)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     standardisation_grade: Mapped[int | None] = mapped_column(default=None)
     address: Mapped[str] = mapped_column(String(300), default="")
@@ -33,6 +35,13 @@ class Enterprise(db.Model):
         """Refuse a unified social credit code whose check character is wrong."""
         if not is_valid_uscc(value):
             raise ValueError(f"invalid unified social credit code: {value!r}")
+        return value
+
+    @validates("industry")
+    def check_industry(self, _key: str, value: str | None) -> str | None:
+        """Refuse an industry 令第10号 does not name (None: not set yet)."""
+        if value is not None and value not in INDUSTRY_KEYS:
+            raise ValueError(f"unknown industry: {value!r}")
         return value
 
     @validates("flags")
@@ -60,6 +69,7 @@ class Enterprise(db.Model):
             "id": self.id,
             "uscc": self.uscc,
             "name": self.name,
+            "industry": self.industry,
             "flags": sorted(self.flags or []),
             "standardisation_grade": self.standardisation_grade,
             "address": self.address,

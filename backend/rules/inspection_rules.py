@@ -87,9 +87,9 @@ def criterion_item(criterion: Criterion) -> dict[str, Any]:
     }
 
 
-def checklist_for(flags: Iterable[str]) -> list[dict[str, Any]]:
-    """Return the checklist items of an enterprise with these profile flags."""
-    return [criterion_item(c) for c in criteria_for(flags)]
+def checklist_for(industry: str | None, flags: Iterable[str]) -> list[dict[str, Any]]:
+    """Return the checklist items of an enterprise of this industry with these process flags."""
+    return [criterion_item(c) for c in criteria_for(industry, flags)]
 
 
 def inspection_items(checklist: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -101,6 +101,8 @@ def inspection_items(checklist: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "item": item["item"],
             "text": item["text"],
             "major": item["major"],
+            # An item whose text is not confirmed against the gazette stays marked (待核实) in the record.
+            "verified": item["verified"],
             "result": None,
             "note": None,
             "photos": [],

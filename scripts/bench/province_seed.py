@@ -19,6 +19,7 @@ from backend.derived.badge import badge_change
 from backend.extensions import db
 from backend.models import Enterprise, User
 from backend.passwords import hash_password
+from backend.rules.industries import INDUSTRY_KEYS
 from backend.rules.uscc import check_character
 from sync import Change, tables
 
@@ -84,6 +85,7 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
             id=str(uuid.uuid4()),
             uscc=uscc(e),
             name=f"示范企业{e:05d}有限公司",
+            industry=INDUSTRY_KEYS[e % len(INDUSTRY_KEYS)],
             flags=FLAGS[e % len(FLAGS)],
             standardisation_grade=3,
             address="省内某工业园区",

@@ -16,6 +16,7 @@ ENTERPRISE_FIELDS = {
     "id",
     "uscc",
     "name",
+    "industry",
     "flags",
     "standardisation_grade",
     "address",
@@ -26,6 +27,7 @@ ENTERPRISE_FIELDS = {
 PROFILE = {
     "uscc": NEW_USCC,
     "name": "交城县新建焦化有限公司",
+    "industry": "metallurgy",
     "flags": ["gas", "confined_space"],
     "standardisation_grade": 3,
     "address": "交城县洪相乡",
@@ -84,12 +86,53 @@ def test_bureau_registers_an_enterprise_with_every_documented_field(bureau):
     assert data["flags"] == ["confined_space", "gas"]
     assert data["standardisation_grade"] == 3
     assert data["ledger_confirmed_on"] is None
-    assert data["registered_on"] == datetime.now(UTC).date().isoformat()
+    assert data["industry"] == "metallurgy"
+    # The Asia/Shanghai day (it was the UTC date, a day behind from 16:00 UTC).
+    assert data["registered_on"] == today_in_china()
     assert [(e["type"], e["by"]) for e in data["history"]] == [("enterprise.register", bureau.user["id"])]
 
 
+@pytest.mark.parametrize(
+    ("industry", "message"),
+    [
+        (None, "Missing data for required field."),
+        ("steel", "Must be one of"),
+        ("nonferrous_metal", "Must be one of"),
+    ],
+)
+def test_registering_needs_one_of_the_industries_of_the_order(bureau, industry, message):
+    profile = {k: v for k, v in PROFILE.items() if k != "industry"}
+    if industry is not None:
+        profile["industry"] = industry
+    outcome = rejected(bureau.do("enterprise.register", str(uuid.uuid4()), **profile), "invalid")
+    assert message in " ".join(outcome["fields"]["industry"])
+    assert not [k for k in bureau.pull_all() if k[0] == "enterprise" and k[1] == outcome["entity_id"]]
+
+
+def test_the_former_nonferrous_flag_is_refused_it_is_an_industry_now(bureau):
+    outcome = rejected(register(bureau, flags=["nonferrous"]), "invalid")
+    assert "flags.0" in outcome["fields"]
+
+
+def test_changing_the_industry_swaps_the_industry_article_on_the_checklist(bureau):
+    outcome = applied(register(bureau, flags=[]))
+    enterprise_id = outcome["entity_id"]
+
+    def articles() -> set[int]:
+        checklist = bureau.pull_all()[("checklist", enterprise_id)]["data"]
+        return {item["article"] for item in checklist["items"]}
+
+    assert 4 in articles() and 6 not in articles()
+    applied(bureau.do("enterprise.update", enterprise_id, industry="building_materials"))
+    assert 6 in articles() and 4 not in articles()
+    applied(bureau.do("enterprise.update", enterprise_id, industry="commerce"))
+    assert not articles() & set(range(4, 11)) and {3, 14} <= articles()
+
+
 def test_optional_profile_fields_default_to_empty(bureau):
-    outcome = applied(bureau.do("enterprise.register", str(uuid.uuid4()), uscc=NEW_USCC, name="新企业"))
+    outcome = applied(
+        bureau.do("enterprise.register", str(uuid.uuid4()), uscc=NEW_USCC, name="新企业", industry="commerce")
+    )
     data = bureau.pull_all()[("enterprise", outcome["entity_id"])]["data"]
     assert (data["flags"], data["standardisation_grade"], data["address"]) == ([], None, "")
 

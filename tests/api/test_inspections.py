@@ -8,6 +8,7 @@ import uuid
 import pytest
 from PIL import Image
 
+from backend import demo_data
 from backend.blob_setup import blob_store
 from backend.extensions import db
 from sync.blobs import save_blob
@@ -84,6 +85,7 @@ def test_principal_led_inspection_of_a_smelter_has_articles_three_and_four_not_e
         "item",
         "text",
         "major",
+        "verified",
         "result",
         "note",
         "photos",
@@ -291,10 +293,10 @@ def test_checklist_is_republished_only_when_the_enterprises_flags_change(app, si
             "enterprise",
             enterprise_id,
             f"ent:{enterprise_id}",
-            {"flags": ["metal_smelting", "gas", "confined_space", "labour_intensive"]},
+            {"flags": sorted(demo_data.ENTERPRISES[0]["flags"])},
         )
-        assert checklist.changed_checklist(db.session, enterprise_id, same.data["flags"]) == []
+        assert checklist.changed_checklist(db.session, enterprise_id, "metallurgy", same.data["flags"]) == []
         assert checklist.rebuild(db.session, enterprise_id) == []
-        (fresh,) = checklist.changed_checklist(db.session, enterprise_id, ["dust_explosion"])
+        (fresh,) = checklist.changed_checklist(db.session, enterprise_id, "metallurgy", ["dust_explosion"])
     assert (fresh.entity, fresh.id, fresh.scope) == ("checklist", enterprise_id, f"ent:{enterprise_id}")
     assert "11.1" in {i["id"] for i in fresh.data["items"]} and stored != fresh.data

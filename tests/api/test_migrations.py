@@ -12,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import JSON, DateTime, bindparam, create_engine, inspect, select
+from sqlalchemy import text as sa_text
 
 from backend.extensions import db
 from backend.models import DerivedMark
@@ -165,6 +166,81 @@ def test_0017_keeps_the_marks_pending_when_it_reshapes_them(tmp_path, database):
                     )
                 ).all()
             assert [tuple(row) for row in found] == [("e1", "badge", marked), ("e1", "due", marked)]
+        finally:
+            engine.dispose()
+
+    on_database(database, tmp_path, check)
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0018_places_each_enterprise_in_an_industry_and_republishes_it(tmp_path, database):
+    """nonferrous: flag to industry; metal smelting: metallurgy; any other waits for the bureau."""
+    profiles = {
+        "e1": ["confined_space", "gas", "metal_smelting"],
+        "e2": ["dust_explosion", "nonferrous"],
+        "e3": ["dust_explosion"],
+    }
+    usccs = {"e1": "91350100M000100Y43", "e2": "91512081MA62K0260E", "e3": "91110000100000000R"}
+    registered = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def check(url: str, connect_args: dict | None = None) -> None:
+        down = flask(url, tmp_path, "db", "upgrade", "0017")
+        assert down.returncode == 0, down.stderr
+        engine = create_engine(url, connect_args=connect_args or {})
+        try:
+            with engine.begin() as connection:
+                counter = tables.counter
+                connection.execute(counter.update().where(counter.c.id == 1).values(position=10))
+                for position, (key, flags) in enumerate(profiles.items(), start=1):
+                    connection.execute(
+                        sa_text(
+                            "INSERT INTO enterprises (id, uscc, name, flags, address, created_at, history) "
+                            "VALUES (:id, :uscc, '甲', :flags, '', :at, '[]')"
+                        ).bindparams(
+                            bindparam("flags", type_=JSON), bindparam("at", type_=DateTime(timezone=True))
+                        ),
+                        {"id": key, "uscc": usccs[key], "flags": flags, "at": registered},
+                    )
+                    connection.execute(
+                        tables.entities.insert().values(
+                            entity="enterprise",
+                            id=key,
+                            scope=f"ent:{key}",
+                            version=2,
+                            deleted=False,
+                            data={"id": key, "name": "甲", "flags": flags},
+                            position=position,
+                            updated_at=registered,
+                        )
+                    )
+            up = flask(url, tmp_path, "db", "upgrade")
+            assert up.returncode == 0, up.stderr
+            with engine.connect() as connection:
+                stored = dict(connection.execute(sa_text("SELECT id, industry FROM enterprises")).all())
+                e = tables.entities.c
+                documents = {
+                    row.id: row
+                    for row in connection.execute(select(e.id, e.data, e.version, e.position)).all()
+                }
+                marks = connection.execute(
+                    select(DerivedMark.enterprise_id, DerivedMark.module).order_by(
+                        DerivedMark.enterprise_id, DerivedMark.module
+                    )
+                ).all()
+                top = connection.execute(select(tables.counter.c.position)).scalar_one()
+            assert stored == {"e1": "metallurgy", "e2": "nonferrous", "e3": None}
+            assert {key: (d.data["industry"], d.data["flags"]) for key, d in documents.items()} == {
+                # Confined spaces keep Art.13 until the bureau says there is no poisoning risk.
+                "e1": ("metallurgy", ["confined_space", "confined_space_toxic", "gas", "metal_smelting"]),
+                "e2": ("nonferrous", ["dust_explosion"]),
+                "e3": (None, ["dust_explosion"]),
+            }
+            # A fresh position each, above the old top, and a new version: every phone pulls the change.
+            assert sorted(d.position for d in documents.values()) == [11, 12, 13] and top == 13
+            assert {d.version for d in documents.values()} == {3}
+            assert [tuple(m) for m in marks] == [
+                (key, module) for key in ("e1", "e2", "e3") for module in ("checklist", "due")
+            ]
         finally:
             engine.dispose()
 

@@ -63,7 +63,9 @@ def test_a_worker_moved_to_another_enterprise_starts_over(app, client, people):
 def test_the_bureau_may_register_an_enterprise_and_update_it_in_the_same_push(client, people):
     bureau = Device(client, "bureau")
     enterprise = str(uuid.uuid4())
-    register = bureau.command("enterprise.register", enterprise, uscc="91110000802100433B", name="新企业")
+    register = bureau.command(
+        "enterprise.register", enterprise, uscc="91110000802100433B", name="新企业", industry="textile"
+    )
     update = bureau.command("enterprise.update", enterprise, address="交城县洪相乡")
     outcomes = bureau.push(register, update)["outcomes"]
     assert [(o["status"], o.get("version")) for o in outcomes] == [("applied", 1), ("applied", 2)]

@@ -127,7 +127,7 @@ def test_table_rows_have_unique_keys_known_flags_known_duties_and_sources():
 def test_an_enterprise_with_every_flag_has_every_obligation_in_table_order():
     keys = [o.key for o in obligations(ENTERPRISE_FLAGS, {}, TODAY)]
     assert keys == [rule.key for rule in CADENCE_RULES]
-    assert "confined_space_training" not in [o.key for o in obligations(["nonferrous"], {}, TODAY)]
+    assert "confined_space_training" not in [o.key for o in obligations(["dust_explosion"], {}, TODAY)]
 
 
 def test_unknown_flags_and_unknown_keys_are_ignored():

@@ -93,8 +93,14 @@ def test_enterprises_have_valid_usccs_and_their_profiles(seeded):
     assert len(enterprises) == 2
     for enterprise in enterprises:
         assert is_valid_uscc(enterprise.uscc), enterprise.uscc
-    flags = sorted(sorted(e.flags) for e in enterprises)
-    assert flags == [["confined_space", "gas", "labour_intensive", "metal_smelting"], ["dust_explosion"]]
+    profiles = sorted((e.industry, sorted(e.flags)) for e in enterprises)
+    assert profiles == [
+        (
+            "metallurgy",
+            ["confined_space", "confined_space_toxic", "gas", "labour_intensive", "metal_smelting"],
+        ),
+        ("nonferrous", ["dust_explosion"]),
+    ]
 
 
 def all_hazards() -> list[HazardView]:

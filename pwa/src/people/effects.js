@@ -1,8 +1,9 @@
 // Optimistic effects of user, enterprise and certificate commands (display only; the server decides).
 import { registerEffects } from '../sync/effects.js';
+import { todayInShanghai } from '../lib/time.js';
 
 const USER_FIELDS = ['display_name', 'role', 'employment_type', 'job', 'phone', 'hired_on'];
-const ENTERPRISE_FIELDS = ['uscc', 'name', 'flags', 'standardisation_grade', 'address'];
+const ENTERPRISE_FIELDS = ['uscc', 'name', 'industry', 'flags', 'standardisation_grade', 'address'];
 const pick = (args, fields) => Object.fromEntries(fields.filter((f) => args[f] !== undefined).map((f) => [f, args[f]]));
 
 /** YYYY-MM-DD plus whole years (29 Feb clamps to 28 Feb). */
@@ -40,12 +41,13 @@ registerEffects('enterprise', {
     standardisation_grade: null,
     address: '',
     ledger_confirmed_on: null,
-    registered_on: cmd.captured_at.slice(0, 10),
+    industry: null,
+    registered_on: todayInShanghai(new Date(cmd.captured_at)),
     ...pick(args, ENTERPRISE_FIELDS),
     history: [],
   }),
   'enterprise.update': (e, args) => (e ? { ...e, ...pick(args, ENTERPRISE_FIELDS) } : null),
-  'enterprise.confirm_ledger': (e, _, cmd) => (e ? { ...e, ledger_confirmed_on: cmd.captured_at.slice(0, 10) } : null),
+  'enterprise.confirm_ledger': (e, _, cmd) => (e ? { ...e, ledger_confirmed_on: todayInShanghai(new Date(cmd.captured_at)) } : null),
 });
 
 registerEffects('certificate', {
