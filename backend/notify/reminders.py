@@ -129,6 +129,24 @@ def hazard_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
             )
 
 
+def major_hazard_reports(sources: Sources) -> Iterator[Reminder]:
+    """Yield, once per open major hazard, its report to the bureau (the stored `due` lists them)."""
+    enterprise = sources.enterprise
+    for row in (sources.due or {}).get("major_hazards") or []:
+        yield Reminder(
+            kind="major_hazard_reported",
+            occasion="reported",
+            subject=row["id"],
+            recipients=sources.people.audience(rules.MAJOR_HAZARD_REPORT_AUDIENCE),
+            title="发现重大事故隐患",
+            body=f"{enterprise.name}：{row['title']}（{row['reported_on']} 上报）",
+            url=f"/#/hazards/{row['id']}",
+            source={"entity": "hazard", "id": row["id"]},
+            critical=True,
+            offices=(None,),
+        )
+
+
 def certificate_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
     """Yield the expiry warnings of special-operation certificates within the renewal window."""
     people = sources.people
@@ -197,6 +215,7 @@ def enterprise_reminders(sources: Sources, today: date) -> list[Reminder]:
     """Return every reminder of one enterprise whose occasion is today."""
     return [
         *obligation_reminders(sources, today),
+        *major_hazard_reports(sources),
         *hazard_reminders(sources, today),
         *certificate_reminders(sources, today),
         *retraining_reminders(sources),

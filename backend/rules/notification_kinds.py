@@ -24,6 +24,10 @@ KINDS: dict[str, NotificationKind] = {
     "hazard_deadline": NotificationKind("隐患整改即将到期", "Hazard deadline approaching"),
     "hazard_overdue": NotificationKind("隐患整改已逾期", "Hazard rectification overdue"),
     "hazard_escalated": NotificationKind("逾期隐患升级通知", "Overdue hazard escalated"),
+    # 安监总局令第16号 Art.14¶2: a major hazard is reported to the bureau when it is found, not once overdue.
+    "major_hazard_reported": NotificationKind(
+        "发现重大事故隐患", "Major hazard reported", critical=True, opt_out_allowed=False
+    ),
     "major_hazard_overdue": NotificationKind(
         "重大事故隐患整改逾期", "Major hazard overdue", critical=True, opt_out_allowed=False
     ),

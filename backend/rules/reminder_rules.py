@@ -44,6 +44,10 @@ ESCALATION_LADDER: tuple[EscalationStep, ...] = (
     EscalationStep("principal", 3, "principal", "hazard_escalated"),
 )
 
+# 安监总局令第16号 Art.14¶2: the bureau hears of each open major hazard once, with the first notify tick after
+# the push that reported it (the same day), whatever its deadline.
+MAJOR_HAZARD_REPORT_AUDIENCE = ("bureau",)
+
 CERTIFICATE_WARN_DAYS = 60  # 令第30号: apply for review or renewal within 60 days before the date
 CERTIFICATE_AUDIENCE = ("holder", "officer")
 RETRAINING_AUDIENCE = ("worker", "officer")

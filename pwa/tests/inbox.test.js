@@ -99,6 +99,7 @@ describe('unread count', () => {
 
   it('flags critical notifications', () => {
     expect(isCritical(note('x', { kind: 'major_hazard_overdue' }))).toBe(true);
+    expect(isCritical(note('x', { kind: 'major_hazard_reported' }))).toBe(true);
     expect(isCritical(note('x', { critical: true }))).toBe(true);
     expect(isCritical(note('x'))).toBe(false);
   });
@@ -122,6 +123,7 @@ describe('quiet hours and settings form', () => {
     const { args } = settingsArgs({ push_enabled: 1, opt_out: ['digest_daily', 'major_hazard_overdue', 'drill_due', 'drill_due'], quiet: { enabled: false } });
     expect(args).toEqual({ push_enabled: true, opt_out: ['digest_daily', 'drill_due'], quiet_hours: null });
     expect(OPTIONAL_KINDS).not.toContain('major_hazard_overdue');
+    expect(OPTIONAL_KINDS).not.toContain('major_hazard_reported');
     expect(settingsArgs({ push_enabled: true, opt_out: [], quiet: { enabled: true, start: '08:00', end: '08:00' } })).toEqual({ error: 'inbox.quiet.same' });
   });
 });

@@ -153,10 +153,11 @@ def test_a_drill_reminder_goes_to_the_officers_and_the_enterprise_robot(app, see
     tick(app, evacuation_due - timedelta(days=14))
     tick(app, evacuation_due - timedelta(days=13))
     with app.app_context():
-        # Evacuation and on-site procedure drills both fall due every six months: one reminder each.
-        assert received("drill_due", seeded["A"]) == {seeded["officer-a"]: 2}
+        # Evacuation, on-site procedure and (for a smelter, Art.33¶2) plan drills all fall due every six
+        # months: one reminder each.
+        assert received("drill_due", seeded["A"]) == {seeded["officer-a"]: 3}
         titles = sorted(n["title"] for n in notifications("drill_due"))
-        assert len(set(titles)) == 2 and all(t.endswith("14 天后到期") for t in titles)
+        assert len(set(titles)) == 3 and all(t.endswith("14 天后到期") for t in titles)
         office = db.session.scalars(
             select(NotificationClaim.key).where(
                 NotificationClaim.key.like(f"drill_due:{seeded['A']}:evacuation_drill:%:office-{seeded['A']}")
@@ -175,22 +176,53 @@ def escalation_state(people, hazard_id: str) -> dict[str, set[str]]:
     return found
 
 
+def test_a_major_hazard_reported_today_is_in_the_bureau_inbox_today_once(app, client, seeded, monkeypatch):
+    # 安监总局令第16号 Art.14¶2: reported when found, not only once overdue.
+    today = date(2025, 2, 3)
+    monkeypatch.setattr(clock, "today_in_shanghai", lambda: today)
+    worker = Device(client, "worker-a1")
+    report = {"description": "", "location": "煤气柜区域", "photos": []}
+    title = "煤气柜区域一氧化碳报警器失效"
+    major = worker.do("hazard.report", str(uuid.uuid4()), title=title, severity="major", **report)
+    general = worker.do("hazard.report", str(uuid.uuid4()), title="通道杂物", severity="general", **report)
+    assert major["status"] == general["status"] == "applied"
+    with app.app_context():
+        first = run_reminders(db.session, today=today, now=at(today))
+        again = run_reminders(db.session, today=today, now=at(today, 11))
+        assert (first["major_hazard_reported"], again["major_hazard_reported"]) == (1, 0)
+        assert received("major_hazard_reported", major["entity_id"]) == {seeded["bureau"]: 1}
+        assert not received("major_hazard_reported", general["entity_id"])
+        # The bureau's office channel hears of it too, once.
+        office = db.session.scalars(
+            select(NotificationClaim.key).where(NotificationClaim.key.like("major_hazard_reported:%"))
+        ).all()
+        assert len(office) == 2
+    pulled = Device(client, "bureau").pull_all()
+    [mine] = [c["data"] for (entity, _), c in pulled.items() if entity == "notification"]
+    assert (mine["kind"], mine["critical"]) == ("major_hazard_reported", True)
+    assert mine["title"] == "发现重大事故隐患" and title in mine["body"]
+    assert mine["url"] == f"/#/hazards/{major['entity_id']}"
+
+
 def test_an_overdue_major_hazard_escalates_assignee_officer_principal_and_the_bureau(app, client, seeded):
     due = date(2025, 3, 1)
     with app.app_context():
         hazard_id = add_hazard(seeded, "major", due)
+    reported = {"major_hazard_reported": {"bureau"}}  # on the first tick, whatever the deadline
     expected = {
-        date(2025, 2, 26): {},
-        date(2025, 2, 27): {"hazard_deadline": {"worker-a1"}},
-        date(2025, 3, 1): {"hazard_deadline": {"worker-a1"}},
-        date(2025, 3, 2): {"hazard_deadline": {"worker-a1"}, "hazard_overdue": {"worker-a1"}},
+        date(2025, 2, 26): {**reported},
+        date(2025, 2, 27): {**reported, "hazard_deadline": {"worker-a1"}},
+        date(2025, 3, 1): {**reported, "hazard_deadline": {"worker-a1"}},
+        date(2025, 3, 2): {**reported, "hazard_deadline": {"worker-a1"}, "hazard_overdue": {"worker-a1"}},
         date(2025, 3, 3): {
+            **reported,
             "hazard_deadline": {"worker-a1"},
             "hazard_overdue": {"worker-a1"},
             "hazard_escalated": {"officer-a"},
             "major_hazard_overdue": {"bureau"},
         },
         date(2025, 3, 5): {
+            **reported,
             "hazard_deadline": {"worker-a1"},
             "hazard_overdue": {"worker-a1"},
             "hazard_escalated": {"officer-a", "principal-a"},
@@ -205,11 +237,13 @@ def test_an_overdue_major_hazard_escalates_assignee_officer_principal_and_the_bu
                 assert escalation_state(seeded, hazard_id) == expected[day], day
     with app.app_context():
         about = [n for n in notifications() if (n.get("source") or {}).get("id") == hazard_id]
-        assert len(about) == 5  # each rung once, however many days and ticks passed
+        assert len(about) == 6  # the report and each rung once, however many days and ticks passed
         assert all(n["critical"] for n in about if n["kind"] != "hazard_deadline")
     pulled = Device(client, "bureau").pull_all()
-    [mine] = [c["data"] for (entity, _), c in pulled.items() if entity == "notification"]
-    assert mine["kind"] == "major_hazard_overdue" and mine["url"] == f"/#/hazards/{hazard_id}"
+    mine = {c["data"]["kind"]: c["data"] for (entity, _), c in pulled.items() if entity == "notification"}
+    assert set(mine) == {"major_hazard_reported", "major_hazard_overdue"}
+    mine = mine["major_hazard_overdue"]
+    assert mine["url"] == f"/#/hazards/{hazard_id}"
     assert "炼钢车间" in mine["body"] and "已逾期 2 天" in mine["body"]
 
 
@@ -233,7 +267,10 @@ def test_a_rectified_hazard_stops_escalating(app, seeded):
         store(seeded["A"], "hazard", {**data, "status": "rectified"})
     tick(app, date(2025, 3, 6))
     with app.app_context():
-        assert escalation_state(seeded, hazard_id) == {"hazard_overdue": {"worker-a1"}}
+        assert escalation_state(seeded, hazard_id) == {
+            "major_hazard_reported": {"bureau"},  # when it was found
+            "hazard_overdue": {"worker-a1"},
+        }
 
 
 def _two_ticks_at_once(app, day: date, workers: int = 2) -> list[Counter]:

@@ -28,6 +28,7 @@ def test_every_kind_of_the_issue_has_both_labels():
         "hazard_deadline",
         "hazard_overdue",
         "hazard_escalated",
+        "major_hazard_reported",
         "major_hazard_overdue",
         "certificate_expiry",
         "retraining_required",
@@ -40,13 +41,14 @@ def test_every_kind_of_the_issue_has_both_labels():
     assert all(kind.zh and kind.en for kind in KINDS.values())
 
 
-def test_only_an_overdue_major_hazard_is_critical():
-    assert [name for name in KINDS if is_critical(name)] == ["major_hazard_overdue"]
+def test_only_major_hazards_found_or_overdue_are_critical():
+    assert [name for name in KINDS if is_critical(name)] == ["major_hazard_reported", "major_hazard_overdue"]
     assert not is_critical("no_such_kind")
 
 
 def test_notices_and_critical_kinds_cannot_be_opted_out_of():
     assert "notice" not in OPT_OUT_KINDS and "major_hazard_overdue" not in OPT_OUT_KINDS
+    assert "major_hazard_reported" not in OPT_OUT_KINDS
     assert "digest_daily" in OPT_OUT_KINDS
 
 

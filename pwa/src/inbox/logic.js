@@ -1,12 +1,12 @@
 // Inbox rules for display only: kinds, ordering, unread count, the app badge, and the settings form checks.
 // The server decides who gets what; these helpers only sort, count and validate what the phone shows.
 
-/** Every notification kind; the critical one ignores opt-out and quiet hours on the server. */
+/** Every notification kind; the critical ones ignore opt-out and quiet hours on the server. */
 export const KINDS = [
-  'drill_due', 'inspection_due', 'hazard_deadline', 'hazard_overdue', 'hazard_escalated', 'major_hazard_overdue',
-  'certificate_expiry', 'retraining_required', 'training_tomorrow', 'digest_weekly', 'digest_daily', 'notice',
+  'drill_due', 'inspection_due', 'hazard_deadline', 'hazard_overdue', 'hazard_escalated', 'major_hazard_reported',
+  'major_hazard_overdue', 'certificate_expiry', 'retraining_required', 'training_tomorrow', 'digest_weekly', 'digest_daily', 'notice',
 ];
-export const CRITICAL_KINDS = ['major_hazard_overdue'];
+export const CRITICAL_KINDS = ['major_hazard_reported', 'major_hazard_overdue'];
 /** Kinds a person may opt out of (all but the critical ones). */
 export const OPTIONAL_KINDS = KINDS.filter((k) => !CRITICAL_KINDS.includes(k));
 
