@@ -9,7 +9,7 @@ const officer = { id: 'o1', role: 'officer', enterprise_id: 'e1' };
 const bureau = { id: 'b1', role: 'bureau', enterprise_id: null };
 const checklist = { enterprise_id: 'e1', items: [
   { id: '4.2', article: 4, item: 2, text: '熔融金属喷溅区域有积水', major: true },
-  { id: '3.1', article: 3, item: 1, text: '特种作业人员无证上岗', major: true },
+  { id: '3.1', article: 3, item: 1, text: '特种作业人员无证上岗', major: true, verified: false },
   { id: 'x', article: 14, item: 1, text: '报警装置失效', major: false },
 ] };
 const fx = inspectionEffects((id) => (id === 'e1' ? checklist : null));
@@ -27,6 +27,8 @@ describe('inspection effects', () => {
     let i = fx['inspection.start'](null, { kind: 'principal' }, { entity_id: ID, captured_at: 't0' }, principal);
     expect(i).toMatchObject({ status: 'in_progress', led_by: 'p1', enterprise_id: 'e1', kind: 'principal' });
     expect(i.items.map((x) => [x.id, x.result, x.major])).toEqual([['4.2', null, true], ['3.1', null, true], ['x', null, false]]);
+    // An item read in one copy only stays marked 待核实 in the offline copy, as on the server.
+    expect(i.items.map((x) => x.verified)).toEqual([true, false, true]);
     i = fx['inspection.record_item'](i, { item_id: '3.1', result: 'pass', note: '', photos: [] });
     i = fx['inspection.record_item'](i, { item_id: '4.2', result: 'fail', note: '有积水', photos: ['s'] });
     expect(tally(i.items)).toMatchObject({ pass: 1, fail: 1, open: 1, majorFail: 1, total: 3 });

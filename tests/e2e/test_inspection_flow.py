@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
 
+from .conftest import ROOT
 from .test_lockout_flow import SYNCED, add_photo, reopen_until, server_entity, sign_in
 
 HAS_CHECKLIST = """async (enterpriseId) => {
@@ -37,7 +40,7 @@ def answer(page, item_selector: str, result: str) -> None:
     page.wait_for_selector("[data-test=item-editor]", state="hidden")
 
 
-def test_principal_inspection_offline_makes_a_major_hazard(base_url, phone, api):
+def test_principal_inspection_offline_makes_a_major_hazard(base_url, phone, api, tmp_path):
     principal_api = api("principal-a")
     enterprise_id = principal_api.user["enterprise_id"]
     principal_phone = phone()
@@ -56,6 +59,17 @@ def test_principal_inspection_offline_makes_a_major_hazard(base_url, phone, api)
 
     items = page.locator("[data-test=items] .item")
     assert items.count() > 2, "the pulled checklist is copied into the inspection offline"
+    # A steel works: Art.4(一) was read in two published copies, Art.4(五) in one, so it says 待核实.
+    assert page.locator(".item[data-item-id='4.1'] [data-test=unverified]").count() == 0
+    unverified = page.locator(".item[data-item-id='4.5'] [data-test=unverified]")
+    assert unverified.inner_text() == "待核实"
+    page.locator(".item[data-item-id='4.5']").scroll_into_view_if_needed()
+    page.wait_for_selector(".van-toast", state="hidden")
+    shot = tmp_path / "screenshot-unverified.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(shot, ROOT / "docs" / "screenshot-unverified.png")
     major = page.locator("[data-test=items] .item[data-major=true]").first
     major_id = major.get_attribute("data-item-id")
     others = [i for i in items.evaluate_all("els => els.map((e) => e.dataset.itemId)") if i != major_id][:2]

@@ -34,6 +34,8 @@ export function itemsFromChecklist(checklist) {
     item: i.item ?? null,
     text: i.text ?? '',
     major: !!i.major,
+    // Read in one published copy only: shown 待核实 (the server copies the flag too).
+    verified: i.verified !== false,
     result: null,
     note: '',
     photos: [],
