@@ -39,6 +39,7 @@ def record(ctx: CommandContext) -> Change:
     if holder is None or holder.enterprise_id != ctx.actor.enterprise_id:
         raise reject("invalid", HOLDER_INVALID, {"user_id": [HOLDER_INVALID.en]})
     issued: date = args["issued_on"]
+    extended = args["reviews_extended"]
     data = {
         "id": ctx.command.entity_id,
         "enterprise_id": ctx.actor.enterprise_id,
@@ -46,9 +47,10 @@ def record(ctx: CommandContext) -> Change:
         "operation": args["operation"],
         "number": args["number"],
         "issued_on": issued.isoformat(),
-        "review_due_on": (args["review_due_on"] or default_review(issued)).isoformat(),
+        "review_due_on": (args["review_due_on"] or default_review(issued, extended)).isoformat(),
         "expires_on": (args["expires_on"] or default_expiry(issued)).isoformat(),
         "reviewed_on": None,
+        "reviews_extended": extended,
         "status": status,
         "history": [],
     }
@@ -56,7 +58,7 @@ def record(ctx: CommandContext) -> Change:
 
 
 def review(ctx: CommandContext) -> Change:
-    """Record a review (复审); the next one falls three years after it."""
+    """Record a review (复审); the next one falls three years after it (six where extended, Art.21)."""
     _decide(ctx)
     args = load_args(CertificateReviewArgs(), ctx.command.args)
     data = current_data(ctx)
@@ -64,7 +66,9 @@ def review(ctx: CommandContext) -> Change:
     if reviewed < date.fromisoformat(data["issued_on"]):
         raise reject("invalid", REVIEW_BEFORE_ISSUE, {"reviewed_on": [REVIEW_BEFORE_ISSUE.en]})
     data["reviewed_on"] = reviewed.isoformat()
-    data["review_due_on"] = default_review(reviewed).isoformat()
+    if "reviews_extended" in args:
+        data["reviews_extended"] = args["reviews_extended"]
+    data["review_due_on"] = default_review(reviewed, bool(data.get("reviews_extended"))).isoformat()
     return document_change(ctx, "certificate", data, reviewed_on=data["reviewed_on"])
 
 
@@ -78,7 +82,7 @@ def renew(ctx: CommandContext) -> Change:
         number=args["number"],
         issued_on=issued.isoformat(),
         expires_on=(args["expires_on"] or default_expiry(issued)).isoformat(),
-        review_due_on=default_review(issued).isoformat(),
+        review_due_on=default_review(issued, bool(data.get("reviews_extended"))).isoformat(),
         reviewed_on=None,
     )
     return document_change(ctx, "certificate", data, number=args["number"], issued_on=data["issued_on"])

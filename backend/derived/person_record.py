@@ -68,7 +68,8 @@ def certificate_row(certificate: dict, today: date) -> dict[str, Any]:
     row = {"id": certificate["id"], "operation": certificate.get("operation")}
     if certificate.get("status") == REVOKED or issued is None:
         return {**row, "state": REVOKED, "next_review": None, "expires_on": certificate.get("expires_on")}
-    status = certificate_status(issued, parse_day(certificate.get("reviewed_on")), expires, today)
+    reviewed, extended = parse_day(certificate.get("reviewed_on")), bool(certificate.get("reviews_extended"))
+    status = certificate_status(issued, reviewed, expires, today, extended)
     return {
         **row,
         "state": status.state,

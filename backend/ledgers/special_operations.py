@@ -39,6 +39,7 @@ def state_of(certificate: dict) -> tuple[str, object]:
         day(certificate.get("reviewed_on")),
         day(certificate.get("expires_on")),
         clock.today_in_shanghai(),
+        bool(certificate.get("reviews_extended")),
     )
     return status.state, status.next_review
 

@@ -10,6 +10,10 @@ from .cadence import add_months
 SOURCE = "安监总局令第30号 Art.19, 21, 22, 23, 32"
 VALIDITY_YEARS = 6  # Art.19
 REVIEW_EVERY_YEARS = 3  # Art.21
+# Art.21: a holder in the same trade 10 years or more without breaking the safety laws may, with the issuing
+# authority's consent, be reviewed every 6 years instead; with a 6-year validity that means no review at all.
+EXTENDED_REVIEW_EVERY_YEARS = 6
+YEARS_IN_TRADE_FOR_EXTENSION = 10
 # Art.22: a review (复审) and a renewal (延期换证) are applied for within this many days before their date.
 APPLY_WITHIN_DAYS = 60
 # Art.23: 8 hours of refresher training before a review or a renewal.
@@ -36,18 +40,30 @@ def default_expiry(issued_on: date) -> date:
     return add_months(issued_on, 12 * VALIDITY_YEARS)
 
 
-def default_review(issued_on: date) -> date:
-    """Return the first review date of a certificate issued on that day (three years)."""
-    return add_months(issued_on, 12 * REVIEW_EVERY_YEARS)
+def review_every_years(extended: bool) -> int:
+    """Return the years between reviews: 3, or 6 where the authority extended them (Art.21)."""
+    return EXTENDED_REVIEW_EVERY_YEARS if extended else REVIEW_EVERY_YEARS
 
 
-def next_review(issued_on: date, reviewed_on: date | None, expires_on: date) -> date | None:
+def default_review(issued_on: date, extended: bool = False) -> date:
+    """Return the first review date of a certificate issued (or reviewed) on that day."""
+    return add_months(issued_on, 12 * review_every_years(extended))
+
+
+def may_extend_reviews(in_trade_since: date, today: date, violations: int) -> bool:
+    """Tell whether a holder may ask for 6-yearly reviews: 10 years in the trade, no violation (Art.21)."""
+    return violations == 0 and today >= add_months(in_trade_since, 12 * YEARS_IN_TRADE_FOR_EXTENSION)
+
+
+def next_review(
+    issued_on: date, reviewed_on: date | None, expires_on: date, extended: bool = False
+) -> date | None:
     """Return the first review date, counted from issue, not covered by the last review; None past expiry."""
     # A review on day r covers every review date up to r + APPLY_WITHIN_DAYS, so an early review in its
     # window, or a late one, does not shift the three-year rhythm fixed by the issue date.
     covered_until = (reviewed_on or issued_on) + timedelta(days=APPLY_WITHIN_DAYS if reviewed_on else 0)
     cycle = 1
-    while (due := add_months(issued_on, 12 * REVIEW_EVERY_YEARS * cycle)) < expires_on:
+    while (due := add_months(issued_on, 12 * review_every_years(extended) * cycle)) < expires_on:
         if due > covered_until:
             return due
         cycle += 1
@@ -55,11 +71,15 @@ def next_review(issued_on: date, reviewed_on: date | None, expires_on: date) -> 
 
 
 def certificate_status(
-    issued_on: date, reviewed_on: date | None, expires_on: date | None, today: date
+    issued_on: date,
+    reviewed_on: date | None,
+    expires_on: date | None,
+    today: date,
+    reviews_extended: bool = False,
 ) -> CertificateStatus:
     """Return a certificate's state: expired after expiry, renewal_due in its window, review_due, or ok."""
     expires_on = expires_on or default_expiry(issued_on)
-    review = next_review(issued_on, reviewed_on, expires_on)
+    review = next_review(issued_on, reviewed_on, expires_on, reviews_extended)
     renewal_opens = expires_on - timedelta(days=APPLY_WITHIN_DAYS)
     window_open = renewal_opens <= today <= expires_on
     if today > expires_on:

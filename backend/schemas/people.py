@@ -139,6 +139,8 @@ class CertificateRecordArgs(ArgsSchema):
     issued_on = fields.Date(required=True)
     expires_on = fields.Date(load_default=None, allow_none=True)
     review_due_on = fields.Date(load_default=None, allow_none=True)
+    # Art.21: the issuing authority extended reviews to every 6 years (10+ years in the trade, no violation).
+    reviews_extended = fields.Boolean(load_default=False)
 
     @validates_schema
     def dates_after_issue(self, data, **kwargs):
@@ -147,9 +149,11 @@ class CertificateRecordArgs(ArgsSchema):
 
 
 class CertificateReviewArgs(ArgsSchema):
-    """Officer/principal: reviewed (复审); the next review is three years on; not when revoked."""
+    """Officer/principal: reviewed (复审); the next review is 3 years on (6 if extended); not when revoked."""
 
     reviewed_on = fields.Date(required=True)
+    # Given at a review: the authority's decision on 6-yearly reviews (Art.21) from now on; absent: unchanged.
+    reviews_extended = fields.Boolean()
 
 
 class CertificateRenewArgs(ArgsSchema):

@@ -64,3 +64,16 @@ describe('training effects', () => {
     expect(s.attendees).toEqual([expect.objectContaining({ user_id: W1, method: 'qr' })]);
   });
 });
+
+describe('certificate effects', () => {
+  it('shows six-yearly reviews at once when the authority extended them (令第30号 Art.21)', async () => {
+    const id = uuidv7();
+    await queue(officer, 'certificate.record', id, { user_id: W1, operation: '电工作业', number: 'E1', issued_on: '2024-03-01', reviews_extended: true });
+    expect(await recordView('certificate', id)).toMatchObject({ review_due_on: '2030-03-01', expires_on: '2030-03-01', reviews_extended: true });
+    const plain = uuidv7();
+    await queue(officer, 'certificate.record', plain, { user_id: W1, operation: '焊接', number: 'P1', issued_on: '2024-03-01' });
+    expect(await recordView('certificate', plain)).toMatchObject({ review_due_on: '2027-03-01', reviews_extended: false });
+    await queue(officer, 'certificate.review', plain, { reviewed_on: '2027-02-01', reviews_extended: true });
+    expect(await recordView('certificate', plain)).toMatchObject({ review_due_on: '2033-02-01', reviews_extended: true });
+  });
+});

@@ -18,6 +18,7 @@ CERTIFICATE_FIELDS = {
     "review_due_on",
     "expires_on",
     "reviewed_on",
+    "reviews_extended",
     "status",
     "history",
 }
@@ -78,6 +79,7 @@ def test_record_defaults_to_six_years_validity_and_review_in_three(officer, peop
         "expires_on": "2030-03-01",
         "review_due_on": "2027-03-01",
         "reviewed_on": None,
+        "reviews_extended": False,
         "status": "valid",
     }
     assert [(e["type"], e["by"]) for e in data["history"]] == [("certificate.record", people["officer-a"])]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from backend.derived import clock
 from backend.derived.tick import tick
 from backend.extensions import db
+from backend.rules.cadence import add_months
 from backend.sync_setup import sync_engine
 
 from ..api_client import Device
@@ -98,6 +99,32 @@ def test_after_the_year_of_hire_a_worker_owes_8_hours_and_a_metal_smelting_worke
     assert person_record(app, people["worker-b1"]).data["required_hours"] == 8
 
 
+def test_extended_reviews_leave_no_review_before_expiry_and_a_review_can_grant_them(app, client, people):
+    # 令第30号 Art.21: 6-yearly reviews (so none within the 6-year validity) where the authority agreed.
+    officer = Device(client, "officer-a")
+    issued = clock.today_in_shanghai() - timedelta(days=400)
+    certificate = dict(user_id=people["worker-a2"], operation="电工作业", issued_on=issued.isoformat())
+    extended = applied(officer.do("certificate.record", number="E1", reviews_extended=True, **certificate))
+    plain = applied(officer.do("certificate.record", number="P1", **certificate))
+    pulled = Device(client, "officer-a").pull_all()
+    stored = pulled[("certificate", extended["entity_id"])]["data"]
+    assert stored["reviews_extended"] is True and stored["review_due_on"] == stored["expires_on"]
+    rows = {c["id"]: c for c in person_record(app, people["worker-a2"]).data["certificates"]}
+    assert rows[extended["entity_id"]]["next_review"] is None
+    assert rows[plain["entity_id"]]["next_review"] == add_months(issued, 36).isoformat()
+    # Granted at a review: the next review would be six years on, past expiry, so none is owed.
+    reviewed = clock.today_in_shanghai() - timedelta(days=10)
+    applied(
+        officer.do(
+            "certificate.review", plain["entity_id"], reviewed_on=reviewed.isoformat(), reviews_extended=True
+        )
+    )
+    stored = Device(client, "officer-a").pull_all()[("certificate", plain["entity_id"])]["data"]
+    assert stored["review_due_on"] == add_months(reviewed, 72).isoformat()
+    rows = {c["id"]: c for c in person_record(app, people["worker-a2"]).data["certificates"]}
+    assert rows[plain["entity_id"]]["next_review"] is None
+
+
 def test_certificates_show_their_state_review_and_expiry(app, client, people):
     officer = Device(client, "officer-a")
     today = clock.today_in_shanghai()
@@ -122,7 +149,7 @@ def test_certificates_show_their_state_review_and_expiry(app, client, people):
     )["entity_id"]
     certificates = {c["id"]: c for c in person_record(app, people["worker-a2"]).data["certificates"]}
     assert certificates[fresh]["state"] == "ok" and certificates[fresh]["operation"] == "电工作业"
-    assert certificates[fresh]["next_review"] == today.replace(year=today.year + 3).isoformat()
+    assert certificates[fresh]["next_review"] == add_months(today, 36).isoformat()  # 29 Feb safe
     assert certificates[old]["state"] == "renewal_due"
     assert set(certificates[old]) == {"id", "operation", "state", "next_review", "expires_on"}
     applied(officer.do("certificate.revoke", old, reason="离岗"))

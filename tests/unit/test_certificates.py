@@ -16,6 +16,7 @@ from backend.rules.certificates import (
     default_review,
     may_apply_for_renewal,
     may_apply_for_review,
+    may_extend_reviews,
     reexam_required,
 )
 
@@ -134,3 +135,29 @@ def test_certificate_state_is_always_known_and_expiry_is_final(issued, reviewed_
     assert status.next_review is None or issued < status.next_review < status.expires_on
     if status.state == "expired":
         assert certificate_status(issued, reviewed, None, today + timedelta(days=later)).state == "expired"
+
+
+def test_extended_reviews_leave_no_review_within_the_six_year_validity():
+    # Art.21: every 6 years for a holder 10+ years in the trade without a violation, the authority agreeing.
+    assert default_review(ISSUED, extended=True) == EXPIRY
+    for today in (date(2027, 4, 1), date(2027, 5, 11), date(2030, 1, 1)):
+        status = certificate_status(ISSUED, None, EXPIRY, today, reviews_extended=True)
+        assert (status.state, status.next_review, status.review_overdue) == ("ok", None, False)
+    renewal = certificate_status(ISSUED, None, EXPIRY, date(2030, 4, 1), reviews_extended=True)
+    assert renewal.state == "renewal_due"
+    # Without the extension the same certificate is overdue for review in 2030.
+    assert certificate_status(ISSUED, None, EXPIRY, date(2030, 1, 1)).review_overdue
+
+
+@pytest.mark.parametrize(
+    ("in_trade_since", "violations", "eligible"),
+    [
+        (date(2016, 5, 10), 0, True),  # exactly 10 years on 2026-05-10
+        (date(2016, 5, 11), 0, False),
+        (date(2010, 1, 1), 1, False),
+    ],
+)
+def test_ten_years_in_the_trade_without_a_violation_may_ask_for_six_yearly_reviews(
+    in_trade_since, violations, eligible
+):
+    assert may_extend_reviews(in_trade_since, date(2026, 5, 10), violations) is eligible

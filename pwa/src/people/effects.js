@@ -59,13 +59,18 @@ registerEffects('certificate', {
     number: args.number,
     issued_on: args.issued_on,
     expires_on: args.expires_on || addYears(args.issued_on, 6),
-    review_due_on: args.review_due_on || addYears(args.issued_on, 3),
+    review_due_on: args.review_due_on || addYears(args.issued_on, args.reviews_extended ? 6 : 3),
     reviewed_on: null,
+    reviews_extended: !!args.reviews_extended,
     status: 'valid',
     history: [],
   }),
-  'certificate.review': (c, args) => (c ? { ...c, reviewed_on: args.reviewed_on, review_due_on: addYears(args.reviewed_on, 3) } : null),
+  'certificate.review': (c, args) => {
+    if (!c) return null;
+    const extended = args.reviews_extended ?? c.reviews_extended ?? false;
+    return { ...c, reviewed_on: args.reviewed_on, reviews_extended: extended, review_due_on: addYears(args.reviewed_on, extended ? 6 : 3) };
+  },
   'certificate.renew': (c, args) =>
-    c ? { ...c, issued_on: args.issued_on, number: args.number, expires_on: args.expires_on || addYears(args.issued_on, 6), review_due_on: addYears(args.issued_on, 3) } : null,
+    c ? { ...c, issued_on: args.issued_on, number: args.number, expires_on: args.expires_on || addYears(args.issued_on, 6), review_due_on: addYears(args.issued_on, c.reviews_extended ? 6 : 3) } : null,
   'certificate.revoke': (c) => (c ? { ...c, status: 'revoked' } : null),
 });
