@@ -69,7 +69,8 @@ def certificate_row(certificate: dict, today: date) -> dict[str, Any]:
     if certificate.get("status") == REVOKED or issued is None:
         return {**row, "state": REVOKED, "next_review": None, "expires_on": certificate.get("expires_on")}
     reviewed, extended = parse_day(certificate.get("reviewed_on")), bool(certificate.get("reviews_extended"))
-    status = certificate_status(issued, reviewed, expires, today, extended)
+    stated = parse_day(certificate.get("review_due_on"))  # given at record time, or kept by each review
+    status = certificate_status(issued, reviewed, expires, today, extended, stated)
     return {
         **row,
         "state": status.state,

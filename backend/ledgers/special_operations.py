@@ -40,6 +40,7 @@ def state_of(certificate: dict) -> tuple[str, object]:
         day(certificate.get("expires_on")),
         clock.today_in_shanghai(),
         bool(certificate.get("reviews_extended")),
+        day(certificate.get("review_due_on")),
     )
     return status.state, status.next_review
 

@@ -76,10 +76,18 @@ def certificate_status(
     expires_on: date | None,
     today: date,
     reviews_extended: bool = False,
+    review_due: date | None = None,
 ) -> CertificateStatus:
-    """Return a certificate's state: expired after expiry, renewal_due in its window, review_due, or ok."""
+    """Return a certificate's state: expired after expiry, renewal_due in its window, review_due, or ok.
+
+    review_due: the review date the certificate states (its `review_due_on`, kept by record and review);
+    it wins over the date counted from issue, and none falls due on or after expiry (renewal replaces it).
+    """
     expires_on = expires_on or default_expiry(issued_on)
-    review = next_review(issued_on, reviewed_on, expires_on, reviews_extended)
+    if review_due is not None:
+        review = review_due if review_due < expires_on else None
+    else:
+        review = next_review(issued_on, reviewed_on, expires_on, reviews_extended)
     renewal_opens = expires_on - timedelta(days=APPLY_WITHIN_DAYS)
     window_open = renewal_opens <= today <= expires_on
     if today > expires_on:

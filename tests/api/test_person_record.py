@@ -125,6 +125,25 @@ def test_extended_reviews_leave_no_review_before_expiry_and_a_review_can_grant_t
     assert rows[plain["entity_id"]]["next_review"] is None
 
 
+def test_a_recorded_review_date_is_the_one_the_person_record_shows(app, client, people):
+    # docs/commands.md: certificate.record takes an optional review_due_on; it was ignored before issue 9.
+    today = clock.today_in_shanghai()
+    stated = today + timedelta(days=20)
+    outcome = applied(
+        Device(client, "officer-a").do(
+            "certificate.record",
+            user_id=people["worker-a2"],
+            operation="电工作业",
+            number="R1",
+            issued_on=(today - timedelta(days=900)).isoformat(),
+            review_due_on=stated.isoformat(),
+        )
+    )
+    [row] = person_record(app, people["worker-a2"]).data["certificates"]
+    assert row["id"] == outcome["entity_id"]
+    assert (row["next_review"], row["state"]) == (stated.isoformat(), "review_due")
+
+
 def test_certificates_show_their_state_review_and_expiry(app, client, people):
     officer = Device(client, "officer-a")
     today = clock.today_in_shanghai()

@@ -161,3 +161,13 @@ def test_ten_years_in_the_trade_without_a_violation_may_ask_for_six_yearly_revie
     in_trade_since, violations, eligible
 ):
     assert may_extend_reviews(in_trade_since, date(2026, 5, 10), violations) is eligible
+
+
+def test_the_review_date_the_certificate_states_wins_over_the_counted_one():
+    stated = date(2026, 6, 30)  # review_due_on as recorded from the card
+    due = certificate_status(ISSUED, None, EXPIRY, date(2026, 5, 1), review_due=stated)
+    assert (due.state, due.next_review) == ("review_due", stated)
+    assert certificate_status(ISSUED, None, EXPIRY, date(2026, 4, 30), review_due=stated).state == "ok"
+    assert certificate_status(ISSUED, None, EXPIRY, date(2026, 7, 1), review_due=stated).review_overdue
+    # A stated review on or after expiry is no review: renewal replaces it.
+    assert certificate_status(ISSUED, None, EXPIRY, date(2029, 1, 1), review_due=EXPIRY).next_review is None
