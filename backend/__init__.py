@@ -22,6 +22,7 @@ from .config import ROOT, Config
 from .extensions import api, db, migrate
 from .jwt_setup import init_jwt
 from .notify.cli import register_notify_cli
+from .rules_page import init_rules_page
 from .security_headers import init_security_headers
 from .sync_setup import init_sync
 from .text_boundary import init_text_boundary
@@ -68,6 +69,7 @@ def create_app(config: Config | None = None) -> Flask:
     Compress(app)
     init_security_headers(app)
     init_api_docs(app)
+    init_rules_page(app)
     init_web(app)
     register_cli(app)
     register_notify_cli(app)
