@@ -129,6 +129,30 @@ def hazard_reminders(sources: Sources, today: date) -> Iterator[Reminder]:
             )
 
 
+def drill_reports(sources: Sources, today: date) -> Iterator[Reminder]:
+    """Yield, once per drill, the report of a recent plan drill to the bureau where one is owed."""
+    enterprise, flags = sources.enterprise, set(sources.enterprise.flags or [])
+    for obligation in (sources.due or {}).get("obligations") or []:
+        reporting = rules.DRILL_REPORTS.get(obligation["key"])
+        done = clock.parse_day(obligation.get("last_done"))
+        if not reporting or not reporting & flags or done is None:
+            continue
+        if not 0 <= (today - done).days <= rules.DRILL_REPORT_WITHIN_DAYS:
+            continue
+        label = obligation["label_zh"]
+        yield Reminder(
+            kind="drill_reported",
+            subject=f"{enterprise.id}:{obligation['key']}:{done.isoformat()}",
+            occasion="done",
+            recipients=sources.people.audience(rules.DRILL_REPORT_AUDIENCE),
+            title=f"{enterprise.name}完成{label}",
+            body=f"{enterprise.name}于 {done} 完成{label}（应急预案管理办法第三十三条第二款报送）",
+            url="/#/",
+            source={"entity": "due", "id": enterprise.id},
+            offices=(None,),
+        )
+
+
 def major_hazard_reports(sources: Sources) -> Iterator[Reminder]:
     """Yield, once per open major hazard, its report to the bureau (the stored `due` lists them)."""
     enterprise = sources.enterprise
@@ -216,6 +240,7 @@ def enterprise_reminders(sources: Sources, today: date) -> list[Reminder]:
     return [
         *obligation_reminders(sources, today),
         *major_hazard_reports(sources),
+        *drill_reports(sources, today),
         *hazard_reminders(sources, today),
         *certificate_reminders(sources, today),
         *retraining_reminders(sources),

@@ -31,6 +31,8 @@ KINDS: dict[str, NotificationKind] = {
     "major_hazard_overdue": NotificationKind(
         "重大事故隐患整改逾期", "Major hazard overdue", critical=True, opt_out_allowed=False
     ),
+    # 预案管理办法 Art.33¶2: a metal smelter reports each plan drill to the county bureau.
+    "drill_reported": NotificationKind("应急预案演练情况报送", "Plan drill reported"),
     "certificate_expiry": NotificationKind("特种作业操作证即将到期", "Certificate expiring"),
     "retraining_required": NotificationKind("需要重新培训", "Retraining required"),
     "training_tomorrow": NotificationKind("明日安全培训", "Training session tomorrow"),

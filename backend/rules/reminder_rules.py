@@ -48,6 +48,14 @@ ESCALATION_LADDER: tuple[EscalationStep, ...] = (
 # the push that reported it (the same day), whatever its deadline.
 MAJOR_HAZARD_REPORT_AUDIENCE = ("bureau",)
 
+# 预案管理办法 Art.33¶2 (生产安全事故应急条例 Art.8¶2): units such as metal smelters drill their plans every
+# half year and report each drill to the county bureau. The drill record reaches the bureau as the report:
+# obligation → the flags whose enterprises report it. Only a drill done in the last DRILL_REPORT_WITHIN_DAYS
+# is reported (older ones were before this rule existed here).
+DRILL_REPORTS: dict[str, frozenset[str]] = {"comprehensive_drill": frozenset({"metal_smelting"})}
+DRILL_REPORT_AUDIENCE = ("bureau",)
+DRILL_REPORT_WITHIN_DAYS = 30
+
 CERTIFICATE_WARN_DAYS = 60  # 令第30号: apply for review or renewal within 60 days before the date
 CERTIFICATE_AUDIENCE = ("holder", "officer")
 RETRAINING_AUDIENCE = ("worker", "officer")

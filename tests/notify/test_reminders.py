@@ -447,3 +447,30 @@ def test_the_demo_data_sends_its_reminders_once_day_after_day(app, monkeypatch):
         kinds = {n["kind"] for n in every}
     assert {"hazard_overdue", "major_hazard_overdue", "drill_due"} <= kinds
     assert max(Counter((n["user_id"], n["kind"], n["title"], n["body"]) for n in every).values()) == 1
+
+
+def test_a_smelters_plan_drill_is_reported_to_the_bureau_once_and_others_are_not(app, seeded, monkeypatch):
+    # 预案管理办法 Art.33¶2: a metal smelter (A) reports each plan drill; B is no smelter.
+    from backend.derived.refresh import refresh
+
+    today = date(2025, 3, 10)
+    monkeypatch.setattr(clock, "today_in_shanghai", lambda: today)
+    ended = format_time(at(today - timedelta(days=2)))
+    with app.app_context():
+        for key in ("A", "B"):
+            drill = {"id": str(uuid.uuid4()), "type": "fire", "status": "ended", "ended_at": ended}
+            store(seeded[key], "drill", drill)
+        refresh(db.session, sync_engine(), [seeded["A"], seeded["B"]])
+        db.session.commit()
+        first = run_reminders(db.session, today=today, now=at(today))
+        again = run_reminders(db.session, today=today, now=at(today, 15))
+        assert (first["drill_reported"], again["drill_reported"]) == (1, 0)
+        [report] = notifications("drill_reported")
+        assert report["user_id"] == seeded["bureau"] and report["source"]["id"] == seeded["A"]
+        assert "2025-03-08" in report["body"] and "综合或专项应急预案演练" in report["title"]
+        # Past DRILL_REPORT_WITHIN_DAYS an old drill is not reported (it predates the rule here).
+        later = today + timedelta(days=40)
+        monkeypatch.setattr(clock, "today_in_shanghai", lambda: later)
+        refresh(db.session, sync_engine(), [seeded["A"]])
+        db.session.commit()
+        assert run_reminders(db.session, today=later, now=at(later))["drill_reported"] == 0

@@ -30,6 +30,7 @@ def test_every_kind_of_the_issue_has_both_labels():
         "hazard_escalated",
         "major_hazard_reported",
         "major_hazard_overdue",
+        "drill_reported",
         "certificate_expiry",
         "retraining_required",
         "training_tomorrow",

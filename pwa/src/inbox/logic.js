@@ -4,7 +4,7 @@
 /** Every notification kind; the critical ones ignore opt-out and quiet hours on the server. */
 export const KINDS = [
   'drill_due', 'inspection_due', 'hazard_deadline', 'hazard_overdue', 'hazard_escalated', 'major_hazard_reported',
-  'major_hazard_overdue', 'certificate_expiry', 'retraining_required', 'training_tomorrow', 'digest_weekly', 'digest_daily', 'notice',
+  'major_hazard_overdue', 'drill_reported', 'certificate_expiry', 'retraining_required', 'training_tomorrow', 'digest_weekly', 'digest_daily', 'notice',
 ];
 export const CRITICAL_KINDS = ['major_hazard_reported', 'major_hazard_overdue'];
 /** Kinds a person may opt out of (all but the critical ones). */
