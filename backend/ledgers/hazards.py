@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..hazard_records import hazards_of
 from ..models import Enterprise
+from ..rules.major_hazard_criteria import CRITERIA_BY_ID
 from .cells import People, day, label, local_time
 
 TITLE = "隐患排查治理台账"
@@ -41,6 +42,14 @@ COLUMNS = (
 VERDICTS_ZH = {True: "合格", False: "退回整改"}
 
 
+def criterion_cell(criterion: str | None) -> str:
+    """Return the cited item of 令第10号, marked 待核实 while its text rests on one published copy."""
+    if not criterion:
+        return ""
+    known = CRITERIA_BY_ID.get(criterion)
+    return f"{criterion}（待核实）" if known is not None and not known.verified else criterion
+
+
 def rows(session, enterprise: Enterprise, people: People) -> list[list]:
     """Return one row per hazard, oldest first."""
     hazards = hazards_of(session, enterprise.id)
@@ -54,7 +63,7 @@ def rows(session, enterprise: Enterprise, people: People) -> list[list]:
                 hazard.location,
                 hazard.category or "",
                 label(SEVERITIES_ZH, hazard.severity),
-                hazard.criterion or "",
+                criterion_cell(hazard.criterion),
                 "检查发现" if hazard.data.get("inspection_id") else "随手拍",
                 label(STATUSES_ZH, hazard.status),
                 people.name(hazard.reported_by),

@@ -111,6 +111,24 @@ def test_the_hazard_ledger_lists_hazards_with_times_in_shanghai(site):
     assert row["发现时间"] == shanghai(command["captured_at"])
 
 
+def test_the_hazard_ledger_marks_a_cited_item_read_in_one_copy_only(site):
+    worker = site["worker-a1"]
+    for criterion in ("4.1", "4.5"):  # 4.1: two published copies agree; 4.5: one copy (待核实)
+        command = worker.command(
+            "hazard.report",
+            title=f"条款{criterion}",
+            location="车间",
+            severity="major",
+            criterion=criterion,
+            photos=[],
+            description="",
+        )
+        applied(worker.push(command)["outcomes"][-1])
+    _, rows = sheet_of(export(site["officer-a"], "hazards"))
+    cited = {row["隐患名称"]: row["判定依据"] for row in rows}
+    assert cited == {"条款4.1": "4.1", "条款4.5": "4.5（待核实）"}
+
+
 def test_the_drill_ledger_shows_the_roll_call_and_evaluation(site, people):
     officer = site["officer-a"]
     drill = applied(
