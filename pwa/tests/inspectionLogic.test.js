@@ -1,7 +1,7 @@
 // Inspection display logic: kinds by role, checklist copy, item checks, tallies, predicted hazard ids.
 import { describe, it, expect } from 'vitest';
 import { inspectionEffects, predictedHazardId } from '../src/inspection/effects.js';
-import { startableKinds, canRecord, canRecordQuiz, itemError, tally } from '../src/inspection/rules.js';
+import { startableKinds, canRecord, canRecordQuiz, itemError, tally, quizQuestions } from '../src/inspection/rules.js';
 import { uuidv5 } from '../src/inspection/uuidv5.js';
 
 const principal = { id: 'p1', role: 'principal', enterprise_id: 'e1' };
@@ -78,5 +78,27 @@ describe('items shown before the checklist was copied', () => {
     const bare = fx['inspection.record_item']({ items: [] }, { item_id: '3.1', result: 'fail', note: 'n', photos: [] });
     const shown = displayItems(bare, checklist);
     expect(shown.map((i) => [i.id, i.result, i.text.length > 0])).toEqual([['4.2', null, true], ['3.1', 'fail', true], ['x', null, true]]);
+  });
+});
+
+describe('逢查必考 questions', () => {
+  const items = [
+    ...[1, 2, 3].map((n) => ({ id: `3.${n}`, article: 3 })),
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ id: `4.${n}`, article: 4 })),
+    { id: '13.1', article: 13 }, { id: '13.2', article: 13 }, { id: '14', article: 14 },
+  ];
+  it('draws five distinct items of the inspection, the same ones every time for one inspection', () => {
+    const drawn = quizQuestions(ID, items);
+    expect(drawn).toHaveLength(5);
+    expect(new Set(drawn.map((i) => i.id)).size).toBe(5);
+    expect(drawn.every((i) => items.includes(i))).toBe(true);
+    expect(quizQuestions(ID, [...items].reverse()).map((i) => i.id)).toEqual(drawn.map((i) => i.id));
+    expect(drawn.filter((i) => i.article >= 4 && i.article <= 13).length).toBeGreaterThanOrEqual(3);
+  });
+  it('varies between inspections and never asks more than there is', () => {
+    const others = ['a', 'b', 'c', 'd'].map((s) => quizQuestions(`${ID}${s}`, items).map((i) => i.id).join());
+    expect(new Set(others).size).toBeGreaterThan(1);
+    expect(quizQuestions(ID, items.slice(0, 2))).toHaveLength(2);
+    expect(quizQuestions(ID, [])).toEqual([]);
   });
 });

@@ -45,3 +45,31 @@ export function tally(items = []) {
   }
   return t;
 }
+
+export const QUIZ_QUESTIONS = 5;
+
+// FNV-1a of a string: the same inspection draws the same questions on every phone and after a reload.
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (const ch of text) {
+    h ^= ch.codePointAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * 逢查必考: the questions the bureau asks the principal, drawn from this inspection's own items — the
+ * enterprise's checklist, i.e. the items of 令第10号 its industry and process flags select. Half come from
+ * the industry and special articles (4–13) when there are enough, the rest from any item; stable per inspection.
+ */
+export function quizQuestions(inspectionId, items = [], count = QUIZ_QUESTIONS) {
+  const order = (list) => [...list].sort((a, b) => fnv1a(`${inspectionId}|${a.id}`) - fnv1a(`${inspectionId}|${b.id}`));
+  const specific = order(items.filter((i) => i.article >= 4 && i.article <= 13));
+  const picked = specific.slice(0, Math.ceil(count / 2));
+  for (const item of order(items)) {
+    if (picked.length >= count) break;
+    if (!picked.includes(item)) picked.push(item);
+  }
+  return picked;
+}
