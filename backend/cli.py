@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed the demo data, recompute derived entities, sweep uploads, compact sync history."""
+"""Flask CLI commands: seed the demo data, run periodic jobs by name, sweep uploads, compact history."""
 
 from __future__ import annotations
 
@@ -62,3 +62,25 @@ def register_cli(app: Flask) -> None:
         click.echo(compact_now(days))
 
     app.cli.add_command(sync_group)
+
+    jobs_group = AppGroup("jobs", help="The periodic jobs (run in-process unless JOBS_IN_PROCESS=0).")
+
+    @jobs_group.command("list")
+    def jobs_list() -> None:
+        """Print every periodic job with its interval: the production crontab needs each one."""
+        from .jobs import JOBS
+
+        for name, (every, _function) in JOBS.items():
+            click.echo(f"{name}\tevery {every} s")
+
+    @jobs_group.command("run")
+    @click.argument("name")
+    def jobs_run(name: str) -> None:
+        """Run one periodic job now (cron runs each at its interval where JOBS_IN_PROCESS=0)."""
+        from .jobs import JOBS
+
+        if name not in JOBS:
+            raise click.BadParameter(f"unknown job {name!r}; `flask jobs list` names them", param_hint="NAME")
+        click.echo(JOBS[name][1](current_app._get_current_object()))
+
+    app.cli.add_command(jobs_group)
