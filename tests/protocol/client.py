@@ -1,4 +1,4 @@
-"""A black-box client for sync protocol v1, written from /work/shared/protocol.md alone.
+"""A black-box client for sync protocol v1, written from docs/protocol.md alone.
 
 It knows nothing of the server's code: only the wire contract (auth, push, pull, blobs).
 """

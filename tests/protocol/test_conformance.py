@@ -1,4 +1,4 @@
-"""Black-box conformance of the running server to /work/shared/protocol.md (sync protocol v1).
+"""Black-box conformance of the running server to docs/protocol.md (sync protocol v1).
 
 Written from the contract alone. One live server (migrated, demo-seeded) serves the whole module;
 tests run in file order, and the login-throttling tests come last so they lock nobody else out.
