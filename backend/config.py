@@ -7,6 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,6 +85,10 @@ class Config:
         self.VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
         self.VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY") or None
         self.VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or "mailto:safety@example.invalid"
+        # Where people open the app: the base of every link a push, a robot message or a notice carries.
+        # Background jobs have no request to take it from (and a request's Host header must never choose
+        # where links in a group chat point), so it is a setting; the default is `make run`'s address.
+        self.PUBLIC_BASE_URL = public_base_url(os.environ.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL)
         # Group-robot hosts besides WeCom's and DingTalk's (e.g. 政务微信), comma-separated.
         self.OFFICE_WEBHOOK_HOSTS = [
             host.strip() for host in os.environ.get("OFFICE_WEBHOOK_HOSTS", "").split(",") if host.strip()
@@ -103,6 +108,29 @@ def retention_days(text: str) -> int:
     if days < 1:
         raise ValueError("SYNC_RETENTION_DAYS must be at least 1")
     return days
+
+
+DEFAULT_PUBLIC_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+
+
+def public_base_url(text: str) -> str:
+    """Read PUBLIC_BASE_URL: an http(s) origin such as https://anquan.example.cn, kept without a final /."""
+    parts = urlsplit(text.strip())
+    problem = None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "must start with http:// or https:// and name a host"
+    elif parts.username or parts.password:
+        problem = "must not hold a user name or password"
+    elif parts.path not in ("", "/") or parts.query or parts.fragment:
+        problem = "must be the app's origin with no path, query or fragment (the app is served at /)"
+    else:
+        try:
+            parts.port  # noqa: B018  (raises on a port that is not a number in 0..65535)
+        except ValueError:
+            problem = "has a port that is not a number from 1 to 65535"
+    if problem:
+        raise ValueError(f"PUBLIC_BASE_URL {problem}; got {text!r} (e.g. https://anquan.example.cn)")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 # Connections a worker process keeps open: its request threads (8 in the benches) and its background
@@ -134,3 +162,4 @@ class TestConfig(Config):
         self.DERIVED_AFTER_PUSH = "inline"
         self.NOTICE_FANOUT_AFTER_COMMIT = "inline"
         self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = False  # a test that needs it turns it on for its own app
+        self.PUBLIC_BASE_URL = "https://anquan.example.test"  # not the environment's: links tests can expect

@@ -13,6 +13,7 @@ import requests
 
 from ..models import OfficeChannel
 from . import summaries
+from .links import absolute_link
 from .outbound import robot_url_refusal
 from .outcomes import DeliveryResult, parse_retry_after
 
@@ -26,11 +27,11 @@ THROTTLED_ERRCODES = {45009, 130101}
 
 
 def render_markdown(title: str, lines: list[str] | tuple[str, ...] = (), url: str | None = None) -> str:
-    """Render a message both robots show: a heading, one bullet per line, a 查看详情 link."""
+    """Render a message both robots show: a heading, one bullet per line, a 查看详情 link (absolute)."""
     parts = [f"### {title}"]
     parts += [f"- {line}" for line in lines if line]
     if url:
-        parts.append(f"\n[查看详情]({url})")
+        parts.append(f"\n[查看详情]({absolute_link(url)})")
     return "\n".join(parts)
 
 

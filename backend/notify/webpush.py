@@ -16,6 +16,7 @@ from sqlalchemy.orm import object_session
 from ..models import PushSubscription
 from ..models.types import utcnow
 from . import summaries
+from .links import absolute_link
 from .outbound import OutboundRefused, allow_loopback, push_endpoint_refusal
 from .outcomes import DeliveryResult, parse_retry_after
 from .pinning import PinnedSession
@@ -36,7 +37,7 @@ class PayloadTooLarge(ValueError):
 
 
 def push_payload(title: str, body: str = "", url: str = "/", tag: str | None = None) -> dict:
-    """Build the payload the service worker shows: {title, body, url, tag}."""
+    """Build the payload the service worker shows: {title, body, url, tag}; url made absolute when sent."""
     payload = {"title": title, "body": body, "url": url}
     if tag:
         payload["tag"] = tag
@@ -96,7 +97,8 @@ def send_web_push(
     The endpoint is checked again here and the connection pinned to the checked address; redirects
     are never followed; the delivery log gets a status code and a Chinese summary, not the answer.
     """
-    data = encode_payload(payload)
+    # Made absolute when sent, not when queued: rows queued earlier get today's PUBLIC_BASE_URL too.
+    data = encode_payload({**payload, "url": absolute_link(payload.get("url") or "/")})
     headers = push_headers(urgency, topic)
     if key_refusal("p256dh", subscription.p256dh) or key_refusal("auth", subscription.auth):
         result = DeliveryResult("gone", error=summaries.INVALID_KEYS)

@@ -93,7 +93,7 @@ def test_the_push_arrives_decrypted_with_the_title(app, client, people, push_ser
     assert [r.status for r in deliver(app)] == ["sent"]
     received = push_service.received[0]
     assert received.payload["title"] == "钢包区积水整改"
-    assert received.payload["url"] == "/hazards/h-1"
+    assert received.payload["url"] == "https://anquan.example.test/#/hazards/h-1"
     assert received.payload["tag"] == "hazard_deadline:hazard:h-1"
     assert received.headers["urgency"] == "normal" and received.headers.get("topic")
 

@@ -125,7 +125,7 @@ def test_each_recipients_devices_get_one_push_and_each_office_one_message(app, c
         results = deliver_due(db.session)
     assert [r.status for r in results] == ["sent"]
     assert push_service.received[0].payload["title"] == f"【事故通报】{NOTICE['title']}"
-    assert push_service.received[0].payload["url"] == f"/notices/{notice_id}"
+    assert push_service.received[0].payload["url"] == f"https://anquan.example.test/#/notices/{notice_id}"
 
 
 def test_recipients_lists_are_for_the_bureau_and_the_enterprises_own_managers(app, client, people):

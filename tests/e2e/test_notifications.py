@@ -151,7 +151,7 @@ def test_push_shows_a_notification_whose_click_opens_the_hazard(base_url, phone,
 
     cdp = context.new_cdp_session(page)
     reg = registration_id(page, cdp, base_url)
-    url = f"/#/hazards/{hazard['id']}"
+    url = f"{base_url}/#/hazards/{hazard['id']}"  # absolute, as the server sends it (PUBLIC_BASE_URL)
     payload = {"title": "隐患整改临期", "body": "请在 2 天内完成整改", "url": url, "tag": "t1"}
     cdp.send(
         "ServiceWorker.deliverPushMessage",

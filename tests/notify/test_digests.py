@@ -80,12 +80,14 @@ def test_the_weekly_bureau_digest_reaches_inbox_push_and_dingtalk_once_a_week(
     assert digest["title"] == "安全生产周报（2025-W10）" and digest["url"] == "/#/bureau"
     assert "重大隐患 1" in digest["body"] and "逾期整改 1" in digest["body"]
     pushed = [r.payload for r in push_service.received if r.payload["title"].startswith("安全生产周报")]
-    assert pushed == [{**pushed[0], "title": digest["title"], "body": digest["body"], "url": "/#/bureau"}]
+    absolute = "https://anquan.example.test/#/bureau"  # the inbox keeps the in-app link; the push is absolute
+    assert pushed == [{**pushed[0], "title": digest["title"], "body": digest["body"], "url": absolute}]
     dingtalk = [m for kind, m in bureau_robot.messages if kind == "dingtalk"]
     assert bureau_robot.errors == []  # the signature checked out
     assert len(dingtalk) == 1
     text = dingtalk[0]["markdown"]["text"]
     assert "安全生产周报" in text and "重大隐患 1" in text
+    assert text.endswith(f"[查看详情]({absolute})")
     names = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(names) == 3  # the totals, then one line per enterprise
 

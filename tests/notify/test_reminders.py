@@ -418,7 +418,7 @@ def test_a_reminders_push_arrives_intact_and_a_429_is_retried_once(app, seeded, 
     [arrived] = push_service.received
     assert arrived.payload["title"] == notification["title"] == "隐患整改即将到期"
     assert arrived.payload["body"] == notification["body"]
-    assert arrived.payload["url"] == f"/#/hazards/{hazard_id}"
+    assert arrived.payload["url"] == f"https://anquan.example.test/#/hazards/{hazard_id}"
 
 
 def test_flask_notify_tick_prints_a_summary_and_is_idempotent(app, seeded, monkeypatch):

@@ -36,6 +36,8 @@ from .servers import Answer
 REMINDER = push_payload(
     "隐患整改即将到期", "炼钢车间：钢包吊运区积水，2 天后到期", "/hazards/h-1", "hazard:h-1"
 )
+# What arrives: the in-app link made absolute on the test config's PUBLIC_BASE_URL.
+ARRIVED = {**REMINDER, "url": "https://anquan.example.test/#/hazards/h-1"}
 
 
 def subscribe(app, service: FakePushService, user_id: str, p256dh: str | None = None, server_key=None):
@@ -74,7 +76,7 @@ def test_a_reminder_arrives_intact_with_ttl_urgency_and_topic(push_app, people, 
         assert [r.status for r in results] == ["sent"]
         [arrived] = push_service.received
         assert arrived.token == browser.token
-        assert arrived.payload == REMINDER
+        assert arrived.payload == ARRIVED
         assert arrived.headers["ttl"] == "3600"
         assert arrived.headers["urgency"] == "high"
         assert arrived.headers["topic"] == topic_for("hazard:h-1")
@@ -187,7 +189,7 @@ def test_429_with_retry_after_is_retried_later_and_then_delivered_once(push_app,
         assert deliver_due(db.session, now + timedelta(hours=1)) == []
         db.session.refresh(row)
         assert (row.status, row.attempts) == ("sent", 2)
-    assert [r.payload for r in push_service.received] == [REMINDER]
+    assert [r.payload for r in push_service.received] == [ARRIVED]
 
 
 def test_retry_after_as_an_http_date_is_honoured(push_app, people, push_service):
@@ -348,7 +350,7 @@ def _two_ticks_send_once(app, user_id, service):
     service.delay = 0.3
     outcomes = _ticks_at_once(app, now + timedelta(seconds=5), workers=3)
     assert [result.status for result in outcomes] == ["sent"]
-    assert [r.payload for r in service.received] == [REMINDER]
+    assert [r.payload for r in service.received] == [ARRIVED]
     assert service.requests == 2
 
 

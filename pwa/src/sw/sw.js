@@ -3,6 +3,7 @@
 import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { clientsClaim } from 'workbox-core';
+import { appLink } from './links.js';
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
@@ -50,11 +51,5 @@ async function openApp(target) {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  let url = event.notification.data?.url || '/';
-  // The app routes by hash: a bare path such as "/notices/…" means "/#/notices/…".
-  if (url.startsWith('/') && !url.startsWith('/#') && url !== '/') url = `/#${url}`;
-  const target = new URL(url, self.location.origin);
-  // Only ever open this app's own pages from a notification.
-  const href = target.origin === self.location.origin ? target.href : new URL('/', self.location.origin).href;
-  event.waitUntil(openApp(href));
+  event.waitUntil(openApp(appLink(event.notification.data?.url)));
 });
