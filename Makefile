@@ -23,7 +23,12 @@ $(STAMPS)/npm: pwa/package.json pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund
 	@touch $@
 
-pwa/dist/index.html: $(STAMPS)/npm $(PWA_SOURCES)
+# The forms' limits are generated from the published command schemas (committed; a test fails when stale).
+LIMITS_SOURCES := $(wildcard backend/schemas/*.py backend/commands/*.py backend/rules/*.py) backend/form_limits.py
+pwa/src/generated/limits.json: $(LIMITS_SOURCES) | $(STAMPS)/venv
+	.venv/bin/flask pwa-limits
+
+pwa/dist/index.html: $(STAMPS)/npm $(PWA_SOURCES) pwa/src/generated/limits.json
 	cd pwa && npm run build
 
 install: $(STAMPS)/venv $(STAMPS)/npm ## Install Python and npm dependencies (pinned)

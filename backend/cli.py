@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed the demo data, run periodic jobs by name, sweep uploads, compact history."""
+"""Flask CLI commands: demo data, periodic jobs by name, upload sweeps, history compaction, PWA limits."""
 
 from __future__ import annotations
 
@@ -84,3 +84,18 @@ def register_cli(app: Flask) -> None:
         click.echo(JOBS[name][1](current_app._get_current_object()))
 
     app.cli.add_command(jobs_group)
+
+    @app.cli.command("pwa-limits")
+    @click.option("--check", is_flag=True, help="Only fail when the committed file is stale.")
+    def pwa_limits(check: bool) -> None:
+        """Write pwa/src/generated/limits.json from the published args.* schemas (the forms' limits)."""
+        from .extensions import api
+        from .form_limits import LIMITS_FILE, limits_json, write_limits
+
+        schemas = api.spec.to_dict()["components"]["schemas"]
+        if check:
+            if not LIMITS_FILE.exists() or LIMITS_FILE.read_text(encoding="utf-8") != limits_json(schemas):
+                raise click.ClickException(f"{LIMITS_FILE} is stale: run `flask pwa-limits`")
+            return
+        changed = write_limits(schemas)
+        click.echo(f"{LIMITS_FILE}: {'updated' if changed else 'unchanged'}")
