@@ -1,7 +1,7 @@
 // Home and bureau logic: obligations grouped into red/amber/green cells, and what is due per role.
 import { describe, it, expect } from 'vitest';
-import { obligationMatrix, ragOf, sortedObligations, majorHazardsOf, daysBetween, recordsBehind } from '../src/home/obligations.js';
-import { myTrainings, hazardsToRectify, hazardsToVerify, recordWarnings, openMajorHazards } from '../src/home/duties.js';
+import { obligationMatrix, ragOf, sortedObligations, majorHazardsOf, daysBetween, recordsBehind, obligationTag } from '../src/home/obligations.js';
+import { myTrainings, recordWarnings, sectionsFor } from '../src/home/duties.js';
 
 const ob = (key, state, next_due) => ({ key, label_zh: `中-${key}`, label_en: `en-${key}`, state, next_due });
 const enterprises = [{ id: 'B', name: '乙厂' }, { id: 'A', name: '甲厂' }, { id: 'C', name: '丙厂' }];
@@ -29,6 +29,13 @@ describe('obligation matrix', () => {
     expect(sortedObligations(dues[0]).map((o) => o.rag)).toEqual(['red', 'green']);
   });
 
+  it('never calls a never-done obligation 正常', () => {
+    expect(obligationTag({ state: 'ok', last_done: null })).toEqual({ rag: 'none', state: 'never' });
+    expect(obligationTag({ state: 'ok', last_done: '2026-10-01' })).toEqual({ rag: 'green', state: 'ok' });
+    expect(obligationTag({ state: 'overdue', last_done: null })).toEqual({ rag: 'red', state: 'overdue' });
+    expect(obligationTag({ state: 'due_soon', last_done: null })).toEqual({ rag: 'amber', state: 'due_soon' });
+  });
+
   it('reads major hazards as a list or a count, counts days and finds the records behind a cell', () => {
     expect(majorHazardsOf({ major_hazards: [{ id: 'h' }] }).count).toBe(1);
     expect(majorHazardsOf({ open_major_hazards: 3 })).toEqual({ list: [], count: 3 });
@@ -42,7 +49,7 @@ describe('obligation matrix', () => {
 
 describe('what is due for me', () => {
   const me = { id: 'w1', role: 'worker' };
-  it('lists my scheduled trainings and the hazards assigned to me', () => {
+  it('lists my scheduled trainings, soonest first', () => {
     const sessions = [
       { id: 's2', status: 'scheduled', invitee_ids: ['w1'], scheduled_at: '2026-12-02T01:00:00Z' },
       { id: 's1', status: 'scheduled', invitee_ids: ['w1', 'w2'], scheduled_at: '2026-12-01T01:00:00Z' },
@@ -50,15 +57,15 @@ describe('what is due for me', () => {
       { id: 's4', status: 'scheduled', invitee_ids: ['w2'], scheduled_at: '2026-11-01T01:00:00Z' },
     ];
     expect(myTrainings(sessions, me).map((s) => s.id)).toEqual(['s1', 's2']);
-    const hazards = [
-      { id: 'h1', status: 'assigned', assignee_id: 'w1', severity: 'major' },
-      { id: 'h2', status: 'assigned', assignee_id: 'w2', severity: 'general' },
-      { id: 'h3', status: 'rectified', assignee_id: 'w1', rectification: { by: 'w1' }, severity: 'major' },
-    ];
-    expect(hazardsToRectify(hazards, me).map((h) => h.id)).toEqual(['h1']);
-    expect(hazardsToVerify(hazards, me)).toEqual([]);
-    expect(hazardsToVerify(hazards, { id: 'o1', role: 'officer' }).map((h) => h.id)).toEqual(['h3']);
-    expect(openMajorHazards(hazards).map((h) => h.id)).toEqual(['h1', 'h3']);
+  });
+
+  it('keeps hazards and lockouts out of the role sections: they are next actions now', () => {
+    for (const role of ['worker', 'officer', 'principal']) {
+      expect(sectionsFor(role)).not.toContain('rectify');
+      expect(sectionsFor(role)).not.toContain('verify');
+      expect(sectionsFor(role)).not.toContain('major');
+    }
+    expect(sectionsFor('officer')).toEqual(['obligations']);
   });
 
   it('warns about retraining and expiring certificates', () => {

@@ -1,29 +1,11 @@
-// What is due for the signed-in person, from pulled data: my trainings, my hazards to fix, my record's
-// warnings (worker); obligations, hazards to verify, active lockouts (officer); inspections, major hazards (principal).
-
-const OPEN_HAZARD = ['reported', 'assigned', 'rectified'];
+// What else is due for the signed-in person, below their next actions (nextActions.js): my trainings and my
+// record's warnings (worker); obligations (officer); obligations and inspections to lead (principal).
 
 /** Scheduled training sessions that invite `user`, soonest first. */
 export function myTrainings(sessions, user) {
   return sessions
     .filter((s) => s.status === 'scheduled' && (s.invitee_ids ?? []).includes(user.id))
     .sort((a, b) => String(a.scheduled_at).localeCompare(String(b.scheduled_at)));
-}
-
-/** Hazards assigned to `user` and not yet rectified. */
-export function hazardsToRectify(hazards, user) {
-  return hazards.filter((h) => h.status === 'assigned' && h.assignee_id === user.id);
-}
-
-/** Rectified hazards this manager may verify (not their own rectification). */
-export function hazardsToVerify(hazards, user) {
-  if (!['officer', 'principal'].includes(user.role)) return [];
-  return hazards.filter((h) => h.status === 'rectified' && h.rectification?.by !== user.id);
-}
-
-/** Open major hazards. */
-export function openMajorHazards(hazards) {
-  return hazards.filter((h) => h.severity === 'major' && OPEN_HAZARD.includes(h.status));
 }
 
 /** Warnings of a person_record: retraining required, retake allowed, certificates expiring or needing review. */
@@ -44,8 +26,8 @@ export function recordWarnings(record) {
 /** The home sections each role sees, in order. */
 export function sectionsFor(role) {
   return {
-    worker: ['lockouts', 'trainings', 'rectify', 'record'],
-    officer: ['lockouts', 'obligations', 'verify'],
-    principal: ['lockouts', 'obligations', 'inspections', 'major'],
+    worker: ['trainings', 'record'],
+    officer: ['obligations'],
+    principal: ['obligations', 'inspections'],
   }[role] ?? [];
 }

@@ -9,6 +9,15 @@ export function ragOf(state) {
   return RAG[state] ?? 'none';
 }
 
+/**
+ * What an obligation's tag says and its colour: its state, except that one never done is never 正常 — it
+ * says 从未开展 (grey) until it is due soon or overdue, which say so in amber or red.
+ */
+export function obligationTag(o) {
+  if (!o?.last_done && o?.state === 'ok') return { rag: 'none', state: 'never' };
+  return { rag: ragOf(o?.state), state: o?.state };
+}
+
 /** The Vant tag type for a RAG colour. */
 export function tagTypeOf(rag) {
   return { red: 'danger', amber: 'warning', green: 'success' }[rag] ?? 'default';
