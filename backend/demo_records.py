@@ -3,10 +3,10 @@
 Each story makes one entity: `steps` are (days ago, who, command type, args), received `late_hours`
 (default none) after capture. In args,
 "@user:<name>" is a person's id, "@entity:<story key>" another story's entity, "@point:<story key>:<n>"
-the n-th isolation point of an equipment story, "@item:<n>" the n-th checklist item of this inspection,
+the n-th isolation point of an equipment story, "@item:<n>" the n-th checklist item of this inspection
+("@item:*": one command for each item not answered yet),
 "@enterprise:<key>" an enterprise, "@day:<n>" the date n days from today, "@time:<n>" the time n days
-from now, "@photo" a generated photo; "@new" a fresh UUID.
-"""
+from now, "@photo" a generated photo; "@new" a fresh UUID."""
 
 PHOTO = "@photo"
 
@@ -260,6 +260,8 @@ INSPECTIONS = [
                     "photos": [PHOTO],
                 },
             ),
+            # Every item is answered before the finish, as the PWA requires.
+            (5, "principal-a", "inspection.record_item", {"item_id": "@item:*", "result": "pass"}),
             (5, "principal-a", "inspection.finish", {"summary": "发现一处不符合项，已转隐患整改"}),
         ],
     },
@@ -274,6 +276,7 @@ INSPECTIONS = [
                 "inspection.record_quiz",
                 {"score": 85, "note": "主要负责人熟悉粉尘涉爆重大隐患判定标准"},
             ),
+            (8, "bureau", "inspection.record_item", {"item_id": "@item:*", "result": "pass"}),
             (8, "bureau", "inspection.finish", {"summary": "逢查必考：合格；台账齐全"}),
         ],
     },

@@ -89,10 +89,18 @@ class StoryTeller:
             for days_ago, username, command_type, raw in story["steps"]:
                 user = self.users[username]
                 captured = self.now - timedelta(days=days_ago, hours=2)
-                args = self.resolve(raw, user, entity_id)
-                push_one(user, command_type, entity_id, captured, args, story.get("late_hours", 0))
+                for each in self.each_item(raw, entity_id):
+                    args = self.resolve(each, user, entity_id)
+                    push_one(user, command_type, entity_id, captured, args, story.get("late_hours", 0))
             told += 1
         return told
+
+    def each_item(self, args: dict, entity_id: str) -> list[dict]:
+        """Expand "@item:*" into one args per inspection item not answered yet (a whole checklist)."""
+        if args.get("item_id") != "@item:*":
+            return [args]
+        items = record(db.session, "inspection", entity_id)["items"]
+        return [{**args, "item_id": item["id"]} for item in items if item.get("result") is None]
 
     def resolve(self, value: Any, user: User, entity_id: str) -> Any:
         """Replace "@…" references in args, recursively."""

@@ -1,7 +1,7 @@
 // Inspection display logic: kinds by role, checklist copy, item checks, tallies, predicted hazard ids.
 import { describe, it, expect } from 'vitest';
 import { inspectionEffects, predictedHazardId } from '../src/inspection/effects.js';
-import { startableKinds, canRecord, canRecordQuiz, itemError, tally, quizQuestions } from '../src/inspection/rules.js';
+import { startableKinds, canRecord, canRecordQuiz, itemError, tally, quizQuestions, finishBlocker, unansweredItems, itemLabel } from '../src/inspection/rules.js';
 import { uuidv5 } from '../src/inspection/uuidv5.js';
 
 const principal = { id: 'p1', role: 'principal', enterprise_id: 'e1' };
@@ -100,5 +100,37 @@ describe('逢查必考 questions', () => {
     expect(new Set(others).size).toBeGreaterThan(1);
     expect(quizQuestions(ID, items.slice(0, 2))).toHaveLength(2);
     expect(quizQuestions(ID, [])).toEqual([]);
+  });
+});
+
+describe('finishing', () => {
+  const twelve = Array.from({ length: 12 }, (_, n) => ({ id: `4.${n + 1}`, article: 4, item: n + 1, text: `第${n + 1}项`, result: null }));
+
+  it('names every unanswered item instead of finishing, then asks for the summary', () => {
+    const answered = twelve.map((i, n) => (n < 10 ? { ...i, result: n === 3 ? 'na' : 'pass' } : i));
+    const blocker = finishBlocker(answered, '已检查');
+    expect(blocker.key).toBe('unanswered');
+    expect(blocker.items.map(itemLabel)).toEqual(['4.11', '4.12']);
+    const all = twelve.map((i) => ({ ...i, result: 'pass' }));
+    expect(finishBlocker(all, '  ')).toEqual({ key: 'summaryRequired', items: [] });
+    expect(finishBlocker(all, '未发现隐患')).toBe(null);
+    expect(finishBlocker([], '未发现隐患').key).toBe('noChecklist');
+  });
+
+  it('names an item without an article by the start of its text', () => {
+    expect(itemLabel({ id: 'x', article: null, item: null, text: '报警装置失效且未及时修复的情况' })).toBe('报警装置失效且未及时修复');
+  });
+
+  // The bug of issue 10: a finished inspection showed 10 of 12 items 未检查 because finishing never
+  // required the items to be answered. Answering each item once and finishing leaves none open.
+  it('answers twelve items one command each and finishes with none 未检查', () => {
+    const twelveChecklist = { enterprise_id: 'e1', items: twelve.map(({ result, ...i }) => i) };
+    const fx12 = inspectionEffects(() => twelveChecklist);
+    let i = fx12['inspection.start'](null, { kind: 'principal' }, { entity_id: ID, captured_at: 't0' }, principal);
+    expect(unansweredItems(i.items)).toHaveLength(12);
+    for (const item of i.items) i = fx12['inspection.record_item'](i, { item_id: item.id, result: 'pass', note: '', photos: [] });
+    expect(finishBlocker(i.items, '未发现隐患')).toBe(null);
+    i = fx12['inspection.finish'](i, { summary: '未发现隐患' }, { captured_at: 't1' });
+    expect(tally(i.items)).toMatchObject({ pass: 12, open: 0, total: 12 });
   });
 });

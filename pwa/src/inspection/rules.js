@@ -46,6 +46,35 @@ export function tally(items = []) {
   return t;
 }
 
+/** An item's short name for messages: its article.item code, else the start of its text. */
+export function itemLabel(item) {
+  const code = [item.article, item.item].filter((x) => x !== null && x !== undefined && x !== '').join('.');
+  return code || String(item.text ?? item.id).slice(0, 12);
+}
+
+/** The items not yet answered pass, fail or na (a finished inspection must have none). */
+export function unansweredItems(items = []) {
+  return items.filter((i) => !RESULTS.includes(i.result));
+}
+
+/**
+ * What stops a finish, or null: every item answered first (the unanswered ones are named), then a summary.
+ * Returns {key, items} with `key` an i18n key under inspection.
+ */
+export function finishBlocker(items, summary) {
+  const open = unansweredItems(items);
+  if (open.length) return { key: 'unanswered', items: open };
+  if (!items.length) return { key: 'noChecklist', items: [] };
+  if (!String(summary ?? '').trim()) return { key: 'summaryRequired', items: [] };
+  return null;
+}
+
+/** The names of unanswered items for a message: the first `shown` codes, then 等 (and …) when more. */
+export function namesOf(items, shown = 6) {
+  const names = items.slice(0, shown).map(itemLabel);
+  return { names, more: items.length > shown };
+}
+
 export const QUIZ_QUESTIONS = 5;
 
 // FNV-1a of a string: the same inspection draws the same questions on every phone and after a reload.
