@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sync import json_columns
 
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
+from .accept_encoding import init_accept_encoding
 from .api import auth, blobs, deliveries, exports, health, notices, office_channels, push, sync
 from .api.errors import register_error_handlers
 from .api_docs import init_api_docs
@@ -66,6 +67,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
+    init_accept_encoding(app)
     Compress(app)
     init_security_headers(app)
     init_api_docs(app)

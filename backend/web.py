@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 
 blp = Blueprint("pwa", __name__)
 
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
 WORKER_FILES = ("sw.js",)
+# Precompressed copies beside each text file of the build, in the order preferred at equal q-values.
+SUFFIXES = {"br": "br", "gzip": "gz"}
+PREFERENCE = ("br", "gzip")
+
+
+def best_encoding(dist: Path, name: str) -> str | None:
+    """Return the encoding to send a built file in by the client's q-values (ties: br, gzip, as is)."""
+    accepted = request.accept_encodings
+    offered = [
+        (accepted.quality(encoding), -rank, encoding)
+        for rank, encoding in enumerate(PREFERENCE)
+        if (dist / f"{name}.{SUFFIXES[encoding]}").is_file()
+    ]
+    quality, _, encoding = max(offered, default=(0, 0, None))
+    # "identity" unnamed is acceptable but never preferred; named, its q-value competes like any other.
+    return encoding if quality > 0 and quality >= accepted.quality("identity") else None
+
+
+def _has_variants(dist: Path, name: str) -> bool:
+    return any((dist / f"{name}.{suffix}").is_file() for suffix in SUFFIXES.values())
+
+
+def _mimetype(name: str) -> str:
+    if name.endswith(".webmanifest"):
+        return "application/manifest+json"
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _dist() -> Path:
@@ -21,7 +48,17 @@ def _send(name: str):
     dist = _dist()
     if not (dist / "index.html").exists():
         abort(503, "The PWA is not built: run `make run` (or `cd pwa && npm ci && npm run build`).")
-    response = send_from_directory(dist, name, max_age=0)
+    encoding = best_encoding(dist, name)
+    if encoding is None:
+        response = send_from_directory(dist, name, max_age=0)
+    else:
+        # The build's precompressed copy (pwa/scripts/precompress.mjs): its own length and ETag.
+        response = send_from_directory(
+            dist, f"{name}.{SUFFIXES[encoding]}", max_age=0, mimetype=_mimetype(name)
+        )
+        response.headers["Content-Encoding"] = encoding
+    if _has_variants(dist, name):
+        response.vary.add("Accept-Encoding")
     if name.startswith("assets/"):
         response.headers["Cache-Control"] = IMMUTABLE
     else:
