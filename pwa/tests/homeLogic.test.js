@@ -1,29 +1,15 @@
-// Home and bureau logic: obligations grouped into red/amber/green cells, and what is due per role.
+// Home logic: obligations as red/amber/green, and what else is due per role (next actions: nextActions.test.js).
 import { describe, it, expect } from 'vitest';
-import { obligationMatrix, ragOf, sortedObligations, majorHazardsOf, daysBetween, recordsBehind, obligationTag } from '../src/home/obligations.js';
+import { ragOf, sortedObligations, majorHazardsOf, daysBetween, recordsBehind, obligationTag } from '../src/home/obligations.js';
 import { myTrainings, recordWarnings, sectionsFor } from '../src/home/duties.js';
 
 const ob = (key, state, next_due) => ({ key, label_zh: `中-${key}`, label_en: `en-${key}`, state, next_due });
-const enterprises = [{ id: 'B', name: '乙厂' }, { id: 'A', name: '甲厂' }, { id: 'C', name: '丙厂' }];
 const dues = [
   { enterprise_id: 'A', obligations: [ob('evacuation_drill', 'overdue', '2026-01-01'), ob('principal_inspection', 'ok', '2026-12-01')] },
   { enterprise_id: 'B', obligations: [ob('evacuation_drill', 'due_soon', '2026-12-05'), ob('ledger_update', 'ok', '2027-03-01')] },
 ];
 
-describe('obligation matrix', () => {
-  it('makes columns from every due entity, rows per enterprise, cells coloured by state', () => {
-    const { columns, rows } = obligationMatrix(enterprises, dues, 'zh-CN');
-    expect(columns.map((c) => c.key)).toEqual(['evacuation_drill', 'principal_inspection', 'ledger_update']);
-    expect(columns[0].label).toBe('中-evacuation_drill');
-    const a = rows.find((r) => r.enterprise.id === 'A');
-    expect(a.cells.evacuation_drill).toMatchObject({ rag: 'red', next_due: '2026-01-01' });
-    expect(a.cells.ledger_update).toBe(null);
-    expect(a.worst).toBe('red');
-    expect(rows.find((r) => r.enterprise.id === 'B').worst).toBe('amber');
-    expect(rows.find((r) => r.enterprise.id === 'C')).toMatchObject({ due: null, worst: 'none' });
-    expect(obligationMatrix(enterprises, dues, 'en').columns[0].label).toBe('en-evacuation_drill');
-  });
-
+describe('obligations', () => {
   it('maps states to colours and sorts worst first', () => {
     expect([ragOf('ok'), ragOf('due_soon'), ragOf('overdue'), ragOf('?')]).toEqual(['green', 'amber', 'red', 'none']);
     expect(sortedObligations(dues[0]).map((o) => o.rag)).toEqual(['red', 'green']);

@@ -1,5 +1,5 @@
-// The enterprises × obligations matrix from each enterprise's pulled `due` entity: red/amber/green cells,
-// nothing hard-coded — the columns are whatever obligations the server computed.
+// Obligations from an enterprise's pulled `due` entity as red/amber/green, nothing hard-coded: the
+// obligations are whatever the server computed (bureauCards.js makes the bureau's cards of them).
 
 export const RAG = { ok: 'green', due_soon: 'amber', overdue: 'red' };
 const RANK = { red: 3, amber: 2, green: 1, none: 0 };
@@ -31,37 +31,6 @@ export function obligationLabel(o, locale = 'zh-CN') {
 /** The worst colour of a list of colours. */
 export function worstRag(rags) {
   return rags.reduce((worst, r) => (RANK[r] > RANK[worst] ? r : worst), 'none');
-}
-
-/**
- * Build {columns: [{key, label}], rows: [{enterprise, due, cells: {key: cell|null}, worst}]}
- * from enterprises and their `due` data (matched by enterprise_id). Column order: first seen.
- */
-export function obligationMatrix(enterprises, dues, locale = 'zh-CN') {
-  const dueBy = new Map(dues.filter(Boolean).map((d) => [d.enterprise_id, d]));
-  const columns = [];
-  const seen = new Set();
-  for (const d of dueBy.values()) {
-    for (const o of d.obligations ?? []) {
-      if (!seen.has(o.key)) {
-        seen.add(o.key);
-        columns.push({ key: o.key, label: obligationLabel(o, locale) });
-      }
-    }
-  }
-  const rows = [...enterprises]
-    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '', 'zh-CN'))
-    .map((enterprise) => {
-      const due = dueBy.get(enterprise.id) ?? null;
-      const cells = {};
-      for (const c of columns) {
-        const o = (due?.obligations ?? []).find((x) => x.key === c.key);
-        cells[c.key] = o ? { ...o, rag: ragOf(o.state) } : null;
-      }
-      const worst = worstRag(Object.values(cells).filter(Boolean).map((c) => c.rag));
-      return { enterprise, due, cells, worst };
-    });
-  return { columns, rows };
 }
 
 /** Obligations of one `due`, worst first then soonest, each with its colour. */
