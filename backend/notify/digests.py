@@ -152,7 +152,7 @@ def weekly_bureau_digest(session: Session, today: date, now: datetime, sent: Cou
         totals.update(standing.counts())
     flagged = sum(1 for s in standings if any(s.counts().values()))
     short = "，".join(f"{name} {n}" for name, n in totals.items() if n) or "无逾期事项"
-    title = f"安全生产周报（{week}）"
+    title = f"安全生产周报（{rules.iso_week_label(today)}）"
     body = f"{len(standings)} 家企业，{flagged} 家有待办：{short}"
     lines = [body, *(s.line() for s in standings)]
     recipients = _users(session, User.role == BUREAU)

@@ -117,6 +117,12 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def iso_week_label(day: date) -> str:
+    """Name the ISO week of a day as people read it, e.g. '2025年第10周' (iso_week keys the claims)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}年第{week}周"
+
+
 def digest_time_reached(local: datetime, weekly: bool = False) -> bool:
     """Tell whether a digest may go at this local time: past DIGEST_HOUR (weekly: of Monday, or later)."""
     if weekly and local.weekday() > WEEKLY_DIGEST_WEEKDAY:

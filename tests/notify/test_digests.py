@@ -77,7 +77,7 @@ def test_the_weekly_bureau_digest_reaches_inbox_push_and_dingtalk_once_a_week(
         weekly = notifications("digest_weekly")
     assert [n["user_id"] for n in weekly] == [people["bureau"]]
     [digest] = weekly
-    assert digest["title"] == "安全生产周报（2025-W10）" and digest["url"] == "/#/bureau"
+    assert digest["title"] == "安全生产周报（2025年第10周）" and digest["url"] == "/#/bureau"
     assert "重大隐患 1" in digest["body"] and "逾期整改 1" in digest["body"]
     pushed = [r.payload for r in push_service.received if r.payload["title"].startswith("安全生产周报")]
     absolute = "https://anquan.example.test/#/bureau"  # the inbox keeps the in-app link; the push is absolute

@@ -89,6 +89,11 @@ def test_the_weekly_period_is_the_iso_week():
     assert rules.iso_week(date(2024, 12, 30)) == "2025-W01"
 
 
+def test_people_read_the_week_in_chinese():
+    assert rules.iso_week_label(date(2025, 3, 3)) == "2025年第10周"
+    assert rules.iso_week_label(date(2024, 12, 30)) == "2025年第1周", "the ISO year, not the calendar year"
+
+
 def test_digests_wait_for_the_morning_and_the_weekly_one_for_monday_morning():
     monday_early = datetime(2025, 3, 3, 7, 59, tzinfo=SHANGHAI)
     monday = datetime(2025, 3, 3, 8, 0, tzinfo=SHANGHAI)
