@@ -28,3 +28,11 @@ export function serverBusyText(status, t, locale = 'zh-CN') {
   const time = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
   return t('sync.busy', { time: time.format(new Date(status.retryAt)) });
 }
+
+/** One line for the person: pending and rejected counted apart; 已全部同步 only when neither is left. */
+export function syncSummary(pending, rejected, t) {
+  const parts = [];
+  if (pending) parts.push(t('sync.pending', { n: pending }));
+  if (rejected) parts.push(t('sync.needsAttention', { n: rejected }));
+  return parts.length ? parts.join('，') : t('sync.allSynced');
+}

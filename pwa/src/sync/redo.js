@@ -1,0 +1,26 @@
+// Where a person fixes a rejected command: a hazard form prefilled from it (`?redo=`), else the record's screen.
+
+// A rejected command of another record type is redone from that record's own screen.
+const RECORD_SCREENS = {
+  drill: (id) => `/drills/${id}`,
+  training: (id) => `/trainings/${id}`,
+  lockout: (id) => `/lockouts/${id}`,
+  equipment: (id) => `/lockouts/equipment/${id}`,
+  inspection: (id) => `/inspections/${id}`,
+  user: (id) => `/people/${id}`,
+  certificate: () => '/people',
+  enterprise: (id) => `/enterprises/${id}/edit`,
+  notification: (id) => `/inbox/${id}`,
+  notice: (id) => `/notices/${id}`,
+};
+
+/** The route to fix `cmd` (a rejected command) and send it again as a new command. */
+export function redoRoute(cmd) {
+  const [area, action] = cmd.type.split('.');
+  if (area === 'hazard') {
+    if (action === 'report') return { path: '/hazards/new', query: { redo: cmd.id } };
+    return { path: `/hazards/${cmd.entity_id}/${action}`, query: { redo: cmd.id } };
+  }
+  const screen = RECORD_SCREENS[area];
+  return screen ? screen(cmd.entity_id) : '/';
+}
