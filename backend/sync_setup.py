@@ -12,6 +12,7 @@ from .derived import marks
 from .derived.worker import init_worker
 from .extensions import db
 from .models import User
+from .notify import workflow
 from .records import KIND_FIELDS, MOMENT_FIELDS
 from .rules.late_entry import is_late
 from .scopes import cursor_fingerprint, visible_scopes
@@ -43,6 +44,8 @@ def init_sync(app: Flask) -> None:
         engine.register(spec)
     # A push marks the enterprises it touched; the derived job recomputes them after the commit.
     engine.after_push.append(marks.on_push)
+    # Each step that hands work to someone tells them, in the push's transaction (notify/workflow.py).
+    engine.after_push.append(workflow.on_push)
     engine.is_late = is_late
     store.KIND_FIELDS.update(KIND_FIELDS)
     store.MOMENT_FIELDS.update(MOMENT_FIELDS)

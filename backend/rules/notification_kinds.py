@@ -40,11 +40,34 @@ KINDS: dict[str, NotificationKind] = {
     "digest_daily": NotificationKind("每日安全摘要", "Daily summary"),
     # Warning and accident notices from the bureau: everyone must see them, at a decent hour.
     "notice": NotificationKind("警示信息 / 事故通报", "Warning or accident notice", opt_out_allowed=False),
+    # Workflow steps: the next person's job arrives when the step before it syncs (notify/workflow.py).
+    "hazard_reported": NotificationKind("新隐患待指派", "New hazard to assign"),
+    "hazard_assigned": NotificationKind("隐患整改任务", "Hazard assigned to you"),
+    "hazard_rectified": NotificationKind("隐患整改待验收", "Rectification to verify"),
+    "hazard_verified": NotificationKind("隐患整改已验收", "Rectification accepted"),
+    "hazard_sent_back": NotificationKind("隐患整改被退回", "Rectification sent back"),
+    "lockout_confirm": NotificationKind("挂牌上锁待确认", "Lockout awaiting confirmation"),
+    "drill_invited": NotificationKind("应急演练通知", "Drill invitation"),
+    "training_invited": NotificationKind("安全培训通知", "Training invitation"),
 }
 
 OPT_OUT_KINDS = tuple(name for name, kind in KINDS.items() if kind.opt_out_allowed and not kind.critical)
 
 DEFAULT_SETTINGS: dict[str, Any] = {"push_enabled": True, "opt_out": [], "quiet_hours": None}
+
+
+def kinds_document() -> list[dict[str, Any]]:
+    """Return the kinds as the PWA reads them (scripts/pwa_kinds.py writes pwa/src/inbox/kinds.json)."""
+    return [
+        {
+            "kind": name,
+            "zh": kind.zh,
+            "en": kind.en,
+            "critical": kind.critical,
+            "opt_out": name in OPT_OUT_KINDS,
+        }
+        for name, kind in KINDS.items()
+    ]
 
 
 def is_critical(kind: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from backend.rules.notification_kinds import (
     push_allowed,
     quiet_hours_end,
 )
+from scripts.pwa_kinds import TARGET as PWA_KINDS
+from scripts.pwa_kinds import rendered
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT = {"quiet_hours": {"start": "22:00", "end": "07:00"}}
@@ -37,6 +40,14 @@ def test_every_kind_of_the_issue_has_both_labels():
         "digest_weekly",
         "digest_daily",
         "notice",
+        "hazard_reported",
+        "hazard_assigned",
+        "hazard_rectified",
+        "hazard_verified",
+        "hazard_sent_back",
+        "lockout_confirm",
+        "drill_invited",
+        "training_invited",
     }
     assert set(KINDS) == expected
     assert all(kind.zh and kind.en for kind in KINDS.values())
@@ -51,6 +62,25 @@ def test_notices_and_critical_kinds_cannot_be_opted_out_of():
     assert "notice" not in OPT_OUT_KINDS and "major_hazard_overdue" not in OPT_OUT_KINDS
     assert "major_hazard_reported" not in OPT_OUT_KINDS
     assert "digest_daily" in OPT_OUT_KINDS
+
+
+def test_the_workflow_kinds_may_be_opted_out_of():
+    workflow = (
+        "hazard_reported",
+        "hazard_assigned",
+        "hazard_rectified",
+        "lockout_confirm",
+        "training_invited",
+    )
+    assert all(kind in OPT_OUT_KINDS and not is_critical(kind) for kind in workflow)
+
+
+def test_the_pwa_reads_the_servers_kinds_from_its_generated_file():
+    # Run `.venv/bin/python -m scripts.pwa_kinds` after changing KINDS.
+    assert PWA_KINDS.read_text(encoding="utf-8") == rendered()
+    listed = json.loads(rendered())
+    assert [k["kind"] for k in listed] == list(KINDS)
+    assert {k["kind"] for k in listed if k["opt_out"]} == set(OPT_OUT_KINDS)
 
 
 @pytest.mark.parametrize(

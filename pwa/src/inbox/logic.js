@@ -1,14 +1,24 @@
 // Inbox rules for display only: kinds, ordering, unread count, the app badge, and the settings form checks.
 // The server decides who gets what; these helpers only sort, count and validate what the phone shows.
 
+import SERVER_KINDS from './kinds.json';
+
+// The kinds come from the server's list (backend/rules/notification_kinds.py, written here by scripts/pwa_kinds.py):
+// never copied by hand, so the settings page offers exactly what the server lets a person switch off.
 /** Every notification kind; the critical ones ignore opt-out and quiet hours on the server. */
-export const KINDS = [
-  'drill_due', 'inspection_due', 'hazard_deadline', 'hazard_overdue', 'hazard_escalated', 'major_hazard_reported',
-  'major_hazard_overdue', 'drill_reported', 'certificate_expiry', 'retraining_required', 'training_tomorrow', 'digest_weekly', 'digest_daily', 'notice',
-];
-export const CRITICAL_KINDS = ['major_hazard_reported', 'major_hazard_overdue'];
-/** Kinds a person may opt out of (all but the critical ones). */
-export const OPTIONAL_KINDS = KINDS.filter((k) => !CRITICAL_KINDS.includes(k));
+export const KINDS = SERVER_KINDS.map((k) => k.kind);
+export const CRITICAL_KINDS = SERVER_KINDS.filter((k) => k.critical).map((k) => k.kind);
+/** Kinds a person may opt out of. */
+export const OPTIONAL_KINDS = SERVER_KINDS.filter((k) => k.opt_out).map((k) => k.kind);
+/** Kinds everyone receives though they are not critical (a bureau notice): held back in quiet hours only. */
+export const MANDATORY_KINDS = SERVER_KINDS.filter((k) => !k.opt_out && !k.critical).map((k) => k.kind);
+
+/** The server's own name of a kind (a fallback for a kind newer than this app's texts). */
+export function serverKindLabel(kind, locale) {
+  const found = SERVER_KINDS.find((k) => k.kind === kind);
+  if (!found) return '';
+  return locale === 'en' ? found.en : found.zh;
+}
 
 export const NOTICE_KINDS = ['warning', 'accident'];
 
@@ -126,4 +136,15 @@ export function routeOf(url) {
     return null;
   }
   return text.startsWith('/') ? text : null;
+}
+
+/**
+ * Where tapping a notification in the inbox goes: straight to the record it is about (a hazard, a lockout…),
+ * or to the notification itself when there is nothing else to open or it asks for 确认收到 (a notice).
+ */
+export function tapRoute(n) {
+  const own = `/inbox/${n.id}`;
+  if (n.kind === 'notice' || n.notice_id) return own;
+  const to = routeOf(n.url);
+  return to && to !== '/' && !to.startsWith('/notices/') ? to : own;
 }
