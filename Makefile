@@ -28,7 +28,11 @@ LIMITS_SOURCES := $(wildcard backend/schemas/*.py backend/commands/*.py backend/
 pwa/src/generated/limits.json: $(LIMITS_SOURCES) | $(STAMPS)/venv
 	.venv/bin/flask pwa-limits
 
-pwa/dist/index.html: $(STAMPS)/npm $(PWA_SOURCES) pwa/src/generated/limits.json
+# The inbox's notification kinds are the server's (committed; a test fails when stale).
+pwa/src/inbox/kinds.json: backend/rules/notification_kinds.py scripts/pwa_kinds.py | $(STAMPS)/venv
+	$(PY) scripts/pwa_kinds.py
+
+pwa/dist/index.html: $(STAMPS)/npm $(PWA_SOURCES) pwa/src/generated/limits.json pwa/src/inbox/kinds.json
 	cd pwa && npm run build
 
 install: $(STAMPS)/venv $(STAMPS)/npm ## Install Python and npm dependencies (pinned)
