@@ -12,6 +12,8 @@ from .conftest import ROOT, sign_in_to
 
 RANK = {"red": 3, "amber": 2, "green": 1, "none": 0}
 LATIN = re.compile(r"[A-Za-z]")
+# A lower-case Latin word is a key or unit leaking (evacuation, molten_metal, h); codes are upper-case.
+RAW_KEY = re.compile(r"\b[a-z]+\b")
 
 
 def scroll_width(page) -> int:
@@ -74,6 +76,8 @@ def test_bureau_overview_is_cards_worst_first_and_fits_a_phone(base_url, phone, 
     assert "obligation=evacuation_drill" in page.url
     page.wait_for_selector(".van-tab--active:has-text('演练')")
     assert scroll_width(page) <= 360, "the enterprise page fits at 360 px too"
+    drills = page.inner_text("[data-test=bureau-enterprise]")
+    assert not RAW_KEY.findall(drills), "drill types, states and units in Chinese, never their keys"
 
     # Excel ledgers need the network: disabled offline, downloaded online.
     context = page.context
