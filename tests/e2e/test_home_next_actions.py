@@ -1,5 +1,6 @@
 """The officer's home on a 360×740 phone opens with 我的待办: 待指派 with the enterprise's count of reported
-hazards, above the first obligation; each next action is a tappable cell that opens its record."""
+hazards, above the first obligation; each next action is a tappable cell that opens its record; an
+obligation never fulfilled says 从未开展, never 正常."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ def test_officer_home_opens_with_hazards_to_assign_above_the_obligations(base_ur
     assert group.bounding_box()["y"] < first_obligation.bounding_box()["y"], "next actions come first"
     assert group.bounding_box()["y"] < 740, "待指派 is on the first screen"
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    obligations = page.locator("[data-test=obligations] .obligation").all_inner_texts()
+    never_done = [text for text in obligations if "尚无记录" in text]
+    assert never_done, "the demo enterprise has obligations it never fulfilled"
+    assert not [text for text in never_done if "正常" in text], "never done is never 正常"
+    assert any("从未开展" in text for text in never_done), never_done
 
     rows = group.locator(".row")
     for row in rows.all():
