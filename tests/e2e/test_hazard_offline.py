@@ -10,7 +10,6 @@ import urllib.request
 
 from .conftest import ROOT, make_png
 
-DUE = "2026-12-15"
 SYNCED = 30_000
 
 
@@ -113,9 +112,10 @@ def test_hazard_reported_offline_syncs_and_is_closed(base_url, phone, api):
     sign_in(officer, base_url, "officer-a")
     wait_for_status(officer, base_url, hazard_id, "reported")
     officer.click("[data-action=assign]")
-    officer.click("input[name=assignee]")
-    officer.click(".van-action-sheet__item:has-text('worker-a1')")
-    officer.fill("input[name=due_date]", DUE)
+    officer.click("[data-test=more-assignees]")
+    officer.click(".van-action-sheet__item:has-text('张师傅（炼钢一班）')")
+    # The deadline offered for a general hazard is kept.
+    due = officer.get_attribute("[data-test=due-field]", "data-due")
     officer.fill("textarea[name=plan]", "更换护栏螺栓")
     officer.click("[data-test=submit]")
     officer.wait_for_selector(detail("assigned"), timeout=SYNCED)
@@ -136,7 +136,7 @@ def test_hazard_reported_offline_syncs_and_is_closed(base_url, phone, api):
     wait_for_status(page, base_url, hazard_id, "closed")
     final = server_hazard(officer_api, hazard_id)
     assert final["status"] == "closed"
-    assert final["assignee_id"] == api("worker-a1").user["id"]
+    assert final["assignee_id"] == api("worker-a1").user["id"] and final["due_date"] == due
     assert final["verification"]["accepted"] is True
     [after_sha] = final["rectification"]["photos"]
     assert hashlib.sha256(blob_bytes(base_url, officer_api, after_sha)).hexdigest() == after_sha

@@ -1,11 +1,15 @@
 // The hazard forms as data: defaults, the checks worth making before queueing (the server checks again), and args.
+// Lengths and required fields come from the server's published schemas (lib/limits.js), never copied here.
+import { checkArgs } from '../lib/limits.js';
+
+const REPORT_LABELS = ['title', 'location', 'description', 'category'];
+
 export const reportForm = {
   defaults: { title: '', description: '', location: '', severity: 'general', category: '', criterion: '', photos: [] },
+  /** The labels the published limits name in messages: {field: label}. */
+  labels: (t) => Object.fromEntries(REPORT_LABELS.map((f) => [f, t(`hazard.${f}`)])),
   validate(form, t) {
-    for (const field of ['title', 'location']) {
-      if (!form[field]?.trim()) return t('action.required', { field: t(`hazard.${field}`) });
-    }
-    return null;
+    return checkArgs('hazard.report', reportForm.toArgs(form), reportForm.labels(t), t) || null;
   },
   toArgs(form) {
     const args = { title: form.title.trim(), description: form.description.trim(), location: form.location.trim(), severity: form.severity, photos: [...form.photos] };
@@ -22,7 +26,7 @@ export const actionForms = {
       if (!form.assignee_id) return t('action.required', { field: t('hazard.assignee') });
       if (!form.due_date) return t('action.required', { field: t('hazard.dueDate') });
       if (hazard.severity === 'major' && !form.plan.trim()) return t('action.planRequired');
-      return null;
+      return checkArgs('hazard.assign', { plan: form.plan.trim() }, { plan: t('hazard.plan') }, t) || null;
     },
     toArgs: (form) => ({ assignee_id: form.assignee_id, due_date: form.due_date, plan: form.plan.trim() }),
   },
