@@ -1,6 +1,6 @@
 // "My next actions" on the home screen: who sees which hazards and lockouts, by the permission rules, in order.
 import { describe, it, expect } from 'vitest';
-import { nextActions, daysLeft, hazardsToAssign, hazardsAssignedToMe, hazardsToVerifyByMe, lockoutsToConfirm, openMajorsByDeadline } from '../src/home/nextActions.js';
+import { nextActions, deadlineTag, daysLeft, hazardsToAssign, hazardsAssignedToMe, hazardsToVerifyByMe, lockoutsToConfirm, openMajorsByDeadline } from '../src/home/nextActions.js';
 
 const TODAY = '2026-12-01';
 const worker = { id: 'w1', role: 'worker', enterprise_id: 'A' };
@@ -72,5 +72,17 @@ describe('next actions', () => {
   it('is empty when nothing waits, and for nobody signed in', () => {
     expect(nextActions({ hazards: [hazards[7], hazards[8]], lockouts: [], user: officer, today: TODAY })).toEqual([]);
     expect(nextActions({ hazards, lockouts, user: null, today: TODAY })).toEqual([]);
+  });
+
+  it('tags deadlines: red when overdue, today, or a major hazard has none; amber within three days', () => {
+    const item = (fields, daysLeft) => ({ kind: 'hazard', record: { status: 'assigned', severity: 'general', ...fields }, daysLeft });
+    expect(deadlineTag(item({}, -2))).toEqual({ rag: 'red', kind: 'late', n: 2 });
+    expect(deadlineTag(item({}, 0))).toEqual({ rag: 'red', kind: 'today', n: 0 });
+    expect(deadlineTag(item({}, 3))).toEqual({ rag: 'amber', kind: 'left', n: 3 });
+    expect(deadlineTag(item({}, 4))).toEqual({ rag: 'green', kind: 'left', n: 4 });
+    expect(deadlineTag(item({ severity: 'major' }, null))).toEqual({ rag: 'red', kind: 'none', n: null });
+    expect(deadlineTag(item({}, null))).toBe(null);
+    expect(deadlineTag(item({ status: 'reported' }, -5))).toBe(null);
+    expect(deadlineTag({ kind: 'lockout', record: {}, daysLeft: null })).toBe(null);
   });
 });

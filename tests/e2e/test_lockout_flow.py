@@ -131,8 +131,15 @@ def test_lockout_taken_offline_step_by_step_by_two_workers(base_url, phone, api)
     a1_phone.set_offline(False)
     a1.wait_for_selector(detail("verified", 0), timeout=SYNCED)
 
-    # worker-a2 pulls it, then confirms offline.
-    reopen_until(a2, f"{base_url}/#/lockouts/{lockout_id}", detail("verified", 0))
+    # worker-a2's home asks for the second-person confirmation (待确认的挂牌上锁); the applier's does not.
+    awaiting = f"[data-test=next-confirm] [data-id='{lockout_id}']"
+    reopen_until(a2, f"{base_url}/#/", awaiting)
+    a1.goto(f"{base_url}/#/")
+    a1.wait_for_selector(f"[data-test=home-lockouts] [data-lockout-id='{lockout_id}'][data-status=verified]")
+    assert a1.locator(awaiting).count() == 0, "the applier is not asked to confirm"
+    # worker-a2 opens it from there, then confirms offline.
+    a2.click(awaiting)
+    a2.wait_for_selector(detail("verified", 0))
     a2_phone.set_offline(True)
     a2.click("[data-action=confirm]")
     a2.wait_for_selector(detail("safe_to_work", 1))

@@ -50,6 +50,20 @@ export function openMajorsByDeadline(hazards, user, today) {
     .sort(soonestFirst(today));
 }
 
+/**
+ * The deadline tag of a next action: {rag, kind: late|today|left|none, n} — red when overdue, due today or a
+ * major hazard has no deadline yet, amber within three days, green after; null when there is nothing to say
+ * (a lockout, a report not yet assigned, a general hazard without a deadline).
+ */
+export function deadlineTag(item) {
+  const n = item.daysLeft;
+  if (item.kind !== 'hazard' || item.record.status === 'reported') return null;
+  if (n === null) return item.record.severity === 'major' ? { rag: 'red', kind: 'none', n: null } : null;
+  if (n < 0) return { rag: 'red', kind: 'late', n: -n };
+  if (n === 0) return { rag: 'red', kind: 'today', n: 0 };
+  return { rag: n <= 3 ? 'amber' : 'green', kind: 'left', n };
+}
+
 /** Where "view all" of a group goes: the hazard list's filter, or the lockout list. */
 const MORE = { assign: '/hazards?filter=todo', rectify: '/hazards?filter=todo', verify: '/hazards?filter=verify', confirm: '/lockouts', major: '/hazards?filter=major' };
 
