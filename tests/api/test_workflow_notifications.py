@@ -13,6 +13,7 @@ from backend.models import Delivery, OfficeChannel
 from backend.sync_setup import sync_engine
 from sync import tables
 
+from ..people import seed_people
 from .hazard_site import Site, applied, rejected
 from .test_inbox import push_service, subscribe  # noqa: F401 (push_service is a fixture)
 
@@ -81,6 +82,18 @@ def site(app, people):
     return WorkflowSite(app, people)
 
 
+@pytest.fixture
+def pg_site(pg_app):
+    with pg_app.app_context():
+        people = seed_people()
+    return WorkflowSite(pg_app, people)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_site(request):
+    return request.getfixturevalue("site" if request.param == "sqlite" else "pg_site")
+
+
 def only(site: WorkflowSite, username: str, kind: str) -> dict:
     """Assert the person has exactly one notification, of this kind, and return it."""
     mine = site.inbox(username)
@@ -89,6 +102,22 @@ def only(site: WorkflowSite, username: str, kind: str) -> dict:
 
 
 # --- hazards -------------------------------------------------------------------------------------------
+
+
+def test_a_hazard_s_whole_life_tells_each_next_person_once(any_site):
+    site = any_site
+    hazard_id = site.report(who="worker-a1")
+    applied(site.assign(hazard_id, assignee="worker-a2"))
+    applied(site.rectify(hazard_id, who="worker-a2"))
+    applied(site.verify(hazard_id, who="officer-a", accepted=False, note="围挡不牢"))
+    applied(site.rectify(hazard_id, who="worker-a2"))
+    applied(site.verify(hazard_id, who="principal-a", accepted=True))
+    assert site.told() == {
+        "officer-a": ["hazard_reported", "hazard_rectified", "hazard_rectified"],
+        "principal-a": ["hazard_rectified", "hazard_rectified"],
+        "worker-a1": ["hazard_sent_back", "hazard_verified"],
+        "worker-a2": ["hazard_assigned", "hazard_sent_back", "hazard_verified"],
+    }
 
 
 def test_a_report_tells_the_officers_of_its_enterprise_and_nobody_else(site):
