@@ -46,6 +46,7 @@ SUMMARY_TITLES = {
     "hazard_rectified": "{n} 条隐患整改待验收",
     "hazard_verified": "{n} 条隐患整改已验收",
     "hazard_sent_back": "{n} 条隐患整改被退回",
+    "hazard_dismissed": "{n} 条上报未列为隐患",
     "lockout_confirm": "{n} 项挂牌上锁待你确认",
     "drill_invited": "{n} 场应急演练通知",
     "training_invited": "{n} 场安全培训通知",
@@ -115,7 +116,7 @@ def _last(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def hazard_steps(staff: Staff, hazard: dict[str, Any]) -> Iterator[Step]:
-    """Yield the step a hazard change is: reported, assigned, rectified, verified or sent back."""
+    """Yield the step a hazard change is: reported, assigned, rectified, verified, sent back or dismissed."""
     event, people = _last(hazard), staff.of(hazard["enterprise_id"])
     by, title = staff.name(event.get("by")), hazard["title"]
     common = {"entity": "hazard", "record_id": hazard["id"], "name": title}
@@ -144,6 +145,14 @@ def hazard_steps(staff: Staff, hazard: dict[str, Any]) -> Iterator[Step]:
             tuple(audience.hazard_verifiers(hazard, people)),
             f"隐患整改待验收：{title}",
             f"{by}已整改：{note}",
+            **common,
+        )
+    elif event.get("type") == "hazard.dismiss":
+        yield Step(
+            "hazard_dismissed",
+            (hazard["reported_by"],),
+            f"上报未列为隐患：{title}",
+            f"{by}核查后未列为隐患，原因：{event.get('reason') or ''}",
             **common,
         )
     elif event.get("type") == "hazard.verify":

@@ -46,6 +46,7 @@ KINDS: dict[str, NotificationKind] = {
     "hazard_rectified": NotificationKind("隐患整改待验收", "Rectification to verify"),
     "hazard_verified": NotificationKind("隐患整改已验收", "Rectification accepted"),
     "hazard_sent_back": NotificationKind("隐患整改被退回", "Rectification sent back"),
+    "hazard_dismissed": NotificationKind("上报未列为隐患", "Report dismissed"),
     "lockout_confirm": NotificationKind("挂牌上锁待确认", "Lockout awaiting confirmation"),
     "drill_invited": NotificationKind("应急演练通知", "Drill invitation"),
     "training_invited": NotificationKind("安全培训通知", "Training invitation"),

@@ -6,7 +6,7 @@ import zh from '../src/inbox/zh-CN.json';
 import en from '../src/inbox/en.json';
 import { CRITICAL_KINDS, KINDS, MANDATORY_KINDS, OPTIONAL_KINDS, serverKindLabel, settingsArgs, tapRoute } from '../src/inbox/logic.js';
 
-const WORKFLOW = ['hazard_reported', 'hazard_assigned', 'hazard_rectified', 'hazard_verified', 'hazard_sent_back', 'lockout_confirm', 'drill_invited', 'training_invited'];
+const WORKFLOW = ['hazard_reported', 'hazard_assigned', 'hazard_rectified', 'hazard_verified', 'hazard_sent_back', 'hazard_dismissed', 'lockout_confirm', 'drill_invited', 'training_invited'];
 
 describe('notification kinds', () => {
   it('are the server list, each shown in 消息设置 once: a switch, or a row that says it cannot be switched off', () => {

@@ -208,6 +208,15 @@ def test_a_rectification_sent_back_tells_rectifier_reporter_and_assignee(site):
     assert [n["kind"] for n in site.inbox("principal-a")] == ["hazard_rectified"]
 
 
+def test_a_dismissed_report_tells_its_reporter_why(site):
+    hazard_id = site.report(who="worker-a1")
+    applied(site["officer-a"].do("hazard.dismiss", hazard_id, reason="属正常工艺积水，已有排水设施"))
+    told = only(site, "worker-a1", "hazard_dismissed")
+    assert told["title"] == "上报未列为隐患：平台积水"
+    assert told["body"] == f"{NAMES['officer-a']}核查后未列为隐患，原因：属正常工艺积水，已有排水设施"
+    assert site.told() == {"officer-a": ["hazard_reported"], "worker-a1": ["hazard_dismissed"]}
+
+
 def test_a_rejected_command_tells_nobody(site):
     hazard_id = site.report()
     before = site.told()

@@ -45,6 +45,7 @@ def test_every_kind_of_the_issue_has_both_labels():
         "hazard_rectified",
         "hazard_verified",
         "hazard_sent_back",
+        "hazard_dismissed",
         "lockout_confirm",
         "drill_invited",
         "training_invited",
