@@ -1,10 +1,12 @@
 // Start the app: read the session from IndexedDB first (so offline starts signed in), then mount and sync.
 import { createApp } from 'vue';
-import { showConfirmDialog, showNotify } from 'vant';
+import { setNotifyDefaultOptions, setToastDefaultOptions, showConfirmDialog, showNotify } from 'vant';
 import 'vant/es/toast/style';
 import 'vant/es/dialog/style';
 import 'vant/es/notify/style';
 import 'vant/es/image-preview/style';
+import './styles/targets.css';
+import './styles/contrast.css';
 import { registerSW } from 'virtual:pwa-register';
 import App from './App.vue';
 import { router } from './router.js';
@@ -25,6 +27,10 @@ function promptForUpdates() {
     },
   });
 }
+
+// Notifications and toasts are status messages a screen reader announces, not dialogs to name.
+setNotifyDefaultOptions({ role: 'status' });
+setToastDefaultOptions({ role: 'status' });
 
 async function start() {
   await initSession();
