@@ -16,9 +16,7 @@ export function useLockouts() {
       .sort((a, b) => String(b.history?.[0]?.at ?? '').localeCompare(String(a.history?.[0]?.at ?? ''))),
   );
   const active = computed(() => lockouts.value.filter(isActiveLockout));
-  const equipmentName = (id) => {
-    const e = equipmentById.value.get(id);
-    return e ? [e.name, e.code].filter(Boolean).join(' · ') : '';
-  };
+  // The name alone: a code (ZL-02-YY) is shown apart, marked as not language, where there is room for it.
+  const equipmentName = (id) => equipmentById.value.get(id)?.name ?? '';
   return { equipment, lockouts, active, equipmentById, equipmentName, loaded: rawLockouts.loaded };
 }
