@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, render_template, send_from_directory
@@ -21,6 +22,37 @@ WHO_ZH = {"enterprise": "企业", "principal": "主要负责人", "bureau": "应
 
 blp = Blueprint("rules_page", __name__)
 
+ARTICLE = re.compile(r"Art\.(\d+(?:[–-]\d+)?(?:,\s*\d+)*)(?:¶(\d+(?:[–-]\d+)?))?")
+NOTICE_SECTION = re.compile(r"notice §\(([^)]+)\)")
+
+
+def source_zh(source: str) -> str:
+    """Write a source the Chinese way: "Art.33¶1–2; notice §(七)" → "第33条第1–2款；通知第（七）项"."""
+
+    def article(match: re.Match) -> str:
+        numbers = "、".join(n.strip() for n in match.group(1).split(","))
+        return f"第{numbers}条" + (f"第{match.group(2)}款" if match.group(2) else "")
+
+    text = NOTICE_SECTION.sub(r"通知第（\1）项", source)
+    return ARTICLE.sub(article, text).replace("; ", "；")
+
+
+def source_parts(text: str) -> list[tuple[str, str]]:
+    """Split a source note at its `…` marks: ("text", …), ("link", an address) or ("code", a file name)."""
+    parts = []
+    for index, part in enumerate(text.split("`")):
+        if index % 2 == 0:
+            parts.append(("text", part))
+        else:
+            parts.append(("link" if part.startswith("http") else "code", part))
+    return [(kind, part) for kind, part in parts if part]
+
+
+def numbered_sources() -> tuple[dict[str, int], list[tuple[int, list[tuple[str, str]]]]]:
+    """Number the sources 1, 2, 3… (a reader sees no letters); return key → number and the numbered notes."""
+    number = {key: index for index, key in enumerate(SOURCES, start=1)}
+    return number, [(number[key], source_parts(text)) for key, text in SOURCES.items()]
+
 
 def chinese_number(n: int) -> str:
     """Write 1–99 as the order numbers its articles and items: 五, 十三."""
@@ -30,11 +62,17 @@ def chinese_number(n: int) -> str:
 
 def articles() -> list[dict]:
     """Return Art.3–13 with their items, and what selects each article."""
+    source_number, _ = numbered_sources()
     by_article: dict[int, list[dict]] = {}
     for number, text, sources, verified in ITEMS:
         article, item = (int(part) for part in number.split("."))
         by_article.setdefault(article, []).append(
-            {"number": chinese_number(item), "text": text, "sources": sources.split(), "verified": verified}
+            {
+                "number": chinese_number(item),
+                "text": text,
+                "sources": [str(source_number[key]) for key in sources.split()],
+                "verified": verified,
+            }
         )
     industry_of = {i.article: i.label_zh for i in INDUSTRIES if i.article}
     found = []
@@ -72,7 +110,7 @@ def cadences() -> list[dict]:
                 "overrides": [f"{flags}：每 {months} 个月" for flags, months in shorter],
                 "applies": applies,
                 "who": "、".join(WHO_ZH[w] for w in rule.who),
-                "source": rule.source,
+                "source": source_zh(rule.source),
                 "verified": rule.verified,
             }
         )
@@ -85,7 +123,7 @@ def cadences() -> list[dict]:
                 "overrides": [],
                 "applies": "所有企业",
                 "who": "、".join(WHO_ZH[w] for w in rule.who),
-                "source": rule.source,
+                "source": source_zh(rule.source),
                 "verified": rule.verified,
             }
         )
@@ -100,12 +138,13 @@ def rules():
         ling10=LING10,
         articles=articles(),
         article_14=ARTICLE_14,
-        sources=SOURCES,
+        sources=numbered_sources()[1],
         industries=[(i.label_zh, chinese_number(i.article) if i.article else None) for i in INDUSTRIES],
         flags=FLAG_LABELS_ZH,
         cadences=cadences(),
-        hours=HOURS_RULES,
+        hours=[{"rule": h, "source": source_zh(h.source)} for h in HOURS_RULES],
         certificates=certificates,
+        certificates_source=source_zh(certificates.SOURCE),
     )
 
 

@@ -8,28 +8,25 @@ issue 9, session 6. Texts are as published, without the leading (一) and the cl
 
 from __future__ import annotations
 
+# Where each text was read, in Chinese for the public /rules page; `…` marks what is not language (addresses,
+# file names), shown as code and never translated.
 SOURCES: dict[str, str] = {
     "R": (
-        "GitHub An-0726/safety-basis, knowledge/clauses/C_PDDB_<article>.json: whole-article quotes of the "
-        "ministry's page https://www.mem.gov.cn/gk/zfxxgkpt/fdzdgknr/gz11/202305/t20230523_451578.shtml"
+        "开源资料库 `An-0726/safety-basis` 的 `knowledge/clauses/C_PDDB_<条>.json`："
+        "逐条全文引用应急管理部网页 "
+        "`https://www.mem.gov.cn/gk/zfxxgkpt/fdzdgknr/gz11/202305/t20230523_451578.shtml`"
     ),
     "A": (
-        "newspaper page 4 of 2023-06-01 (应急与安全), mirrors http://anzhuopai.com/szb/pc/col/202306/01/con"
-        "tent_"
-        "202904.html and http://loushibaike.cn/szb/pc/col/202306/01/content_202904.html"
+        "2023-06-01 报纸第 4 版（应急与安全），镜像 "
+        "`http://anzhuopai.com/szb/pc/col/202306/01/content_202904.html` 和 "
+        "`http://loushibaike.cn/szb/pc/col/202306/01/content_202904.html`"
     ),
-    "C": (
-        "newspaper page 4 of 2023-06-22, mirror http://boglecoveoysterhouse.net/szb/pc/col/202306/22/conten"
-        "t_204908.html"
-    ),
-    "D": ("http://www.hftpay.net/news/show/229.html"),
-    "E": ("http://www.czlst.com.cn/jddz888-News-494241"),
-    "F": ("training site http://www.ynjnrc.com/show.asp?id=7944 (2023-05-16)"),
-    "L": (
-        "stored page without an address titled 铝加工企业重大事故隐患判定 (traditional characters, converte"
-        "d back)"
-    ),
-    "K": ("vendor page http://karatebcn.com/new/822.html (paraphrase only)"),
+    "C": "2023-06-22 报纸第 4 版，镜像 `http://boglecoveoysterhouse.net/szb/pc/col/202306/22/content_204908.html`",
+    "D": "网页 `http://www.hftpay.net/news/show/229.html`",
+    "E": "网页 `http://www.czlst.com.cn/jddz888-News-494241`",
+    "F": "培训网站 `http://www.ynjnrc.com/show.asp?id=7944`（2023-05-16）",
+    "L": "无地址的存档网页《铝加工企业重大事故隐患判定》（繁体，已转回简体）",
+    "K": "厂商网页 `http://karatebcn.com/new/822.html`（仅为转述）",
 }
 
 # Items per article as the order numbers them: 3 management, 47 industry (Art.4–10), 14 special (Art.11–13).

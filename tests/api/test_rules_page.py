@@ -19,8 +19,12 @@ def test_the_rules_page_lists_every_item_with_its_state_and_every_source(app):
     criteria = page.split("<h2>工艺特征")[0]
     assert criteria.count("待核实</span>") == unverified + 1
     assert criteria.count("已核对两个版本") == len(ITEMS) - unverified
-    for key, text in SOURCES.items():
-        assert f"<dt>{key}</dt><dd>{html.escape(text)}</dd>" in page.replace("&#39;", "&#x27;")
+    # Every source, numbered (no letters), its addresses as links that are never translated.
+    for number, text in enumerate(SOURCES.values(), start=1):
+        assert f"<dt>来源 {number}</dt>" in page
+        for address in re.findall(r"`(http[^`]+)`", text):
+            assert f'<a href="{html.escape(address)}" translate="no"' in page.replace("&#39;", "&#x27;")
+    assert "来源 1、2、4" in page  # Art.3 item 1 was read in R, A and D
     assert "第五条（13 项）" in page and "行业为“有色”的企业" in page
     assert "第十三条（2 项）" in page and "“有限空间有中毒风险”的企业" in page
 
