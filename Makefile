@@ -6,7 +6,7 @@ STAMPS := .make-stamps
 PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.js -type f 2>/dev/null)
 export FLASK_APP := wsgi
 
-.PHONY: help run test test-py test-shifted test-pwa e2e lint bench migrate seed install pwa clean
+.PHONY: help run test test-py test-shifted test-pwa e2e lint bench migrate seed install pwa clean lighthouse
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -64,6 +64,9 @@ test-pwa: $(STAMPS)/npm
 
 e2e: install pwa ## Run only the browser tests
 	$(PY) -m pytest -q tests/e2e
+
+lighthouse: ## Lighthouse accessibility of login, hazard list and detail (needs `make run` serving on $(PORT))
+	node scripts/lighthouse.mjs http://127.0.0.1:$(PORT)
 
 lint: $(STAMPS)/venv ## Check style
 	.venv/bin/ruff check backend sync tests scripts wsgi.py gunicorn.conf.py
