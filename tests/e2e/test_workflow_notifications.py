@@ -191,3 +191,34 @@ def test_drill_and_training_invitations_reach_the_invitee_s_phone(base_url, phon
     tap_opens(worker, row, f"/trainings/{session_id}", "[data-test=training-detail]")
     uninvited = [n for n in pulled(api("worker-a2"), "notification") if tag in n["title"]]
     assert uninvited == []
+
+
+def test_the_workflow_kinds_can_be_switched_off_in_the_settings_and_the_server_accepts_it(
+    base_url, phone, api
+):
+    page = phone_of(phone, base_url, "contractor-a")
+    page.goto(base_url + "/#/settings/notifications")
+    for kind in (
+        "hazard_reported",
+        "hazard_assigned",
+        "hazard_sent_back",
+        "lockout_confirm",
+        "training_invited",
+    ):
+        page.wait_for_selector(f"[data-test=optout-{kind}]")
+    # A notice cannot be switched off (the server refuses it): a row that says so, no switch.
+    page.wait_for_selector("[data-test=mandatory-notice]")
+    assert page.locator("[data-test=optout-notice]").count() == 0
+    assert "不能关闭" in page.inner_text("[data-test=mandatory-notice]")
+
+    page.click("[data-test=optout-hazard_assigned]")
+    page.click("[data-test=settings-save]")
+    me = api("contractor-a")
+    deadline = time.monotonic() + 40
+    while True:
+        settings = [s for s in pulled(me, "notification_settings") if s["user_id"] == me.user["id"]]
+        if settings and "hazard_assigned" in settings[0]["opt_out"]:
+            break
+        assert time.monotonic() < deadline, f"the server never took the setting: {settings}"
+        page.wait_for_timeout(1000)
+    assert settings[0]["opt_out"] == ["hazard_assigned"]
