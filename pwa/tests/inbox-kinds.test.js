@@ -31,6 +31,8 @@ describe('notification kinds', () => {
       expect(en.kind[kind], kind).toBeTruthy();
     }
     expect(Object.keys(zh.kind).sort()).toEqual([...KINDS].sort());
+    // 消息设置 names each kind by the server's own label (the tags use the short ones above).
+    for (const k of SERVER_KINDS) expect(k.zh, k.kind).toMatch(/^[\u4e00-\u9fff][\u4e00-\u9fff /]*$/);
     expect(serverKindLabel('hazard_assigned', 'zh-CN')).toBe('隐患整改任务');
     expect(serverKindLabel('nope', 'zh-CN')).toBe('');
   });
