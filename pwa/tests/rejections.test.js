@@ -5,8 +5,8 @@ import { createI18n } from 'vue-i18n';
 import zhCN from '../src/i18n/zh-CN.json';
 import { db } from '../src/db/database.js';
 import { dismissRejected, enqueueCommand, markApplied, markRejected } from '../src/sync/outbox.js';
-import { acceptServerHazard } from '../src/sync/overlay.js';
-import { hazardsWithRejections, hazardWithRejections, rejectionText } from '../src/sync/rejections.js';
+import { acceptServerHazard, recordView, recordViews } from '../src/sync/overlay.js';
+import { hazardsWithRejections, hazardWithRejections, recordsWithRejections, recordWithRejections, rejectionText } from '../src/sync/rejections.js';
 import { redoRoute } from '../src/sync/redo.js';
 import { syncSummary } from '../src/sync/status.js';
 import { uuidv7 } from '../src/lib/uuidv7.js';
@@ -84,5 +84,32 @@ describe('syncSummary', () => {
   it('says 已全部同步 only when nothing is pending or rejected', () => {
     expect(syncSummary(0, 0, t)).toBe('已全部同步');
     expect(syncSummary(0, 1, t)).not.toContain('全部同步');
+  });
+});
+
+describe('a rejected command of another record type', () => {
+  it('is attached to the record everywhere, and its refused create is kept only where asked', async () => {
+    const id = uuidv7();
+    const plan = await enqueueCommand(worker, { type: 'drill.plan', entityId: id, args: { type: 'fire', scenario: '仓库火灾', planned_for: '2026-12-20' } });
+    await markRejected(plan, { code: 'forbidden', message: '你无权执行此操作' });
+    expect(await recordWithRejections('drill', id, await recordView('drill', id))).toBeNull();
+    const kept = await recordWithRejections('drill', id, await recordView('drill', id), true);
+    expect(kept).toMatchObject({ id, scenario: '仓库火灾', _rejectedOnly: true });
+    expect(kept._rejected.map((r) => r.type)).toEqual(['drill.plan']);
+    expect(await recordsWithRejections('drill', await recordViews('drill'))).toEqual([]);
+    expect((await recordsWithRejections('drill', await recordViews('drill'), true)).map((d) => d.id)).toEqual([id]);
+    expect(await recordsWithRejections('training_session', await recordViews('training_session'), true)).toEqual([]);
+    expect(redoRoute(plan)).toBe('/drills/new');
+  });
+
+  it('marks an existing record with the rejection', async () => {
+    const id = uuidv7();
+    await db.entities.put({ entity: 'drill', id, version: 3, data: { id, type: 'fire', scenario: '仓库火灾', status: 'planned', history: [] } });
+    const start = await enqueueCommand(worker, { type: 'drill.start', entityId: id, args: {} });
+    await markRejected(start, { code: 'conflict', message: '记录当前状态不允许此操作' });
+    const view = await recordWithRejections('drill', id, await recordView('drill', id));
+    expect(view).toMatchObject({ id, status: 'planned', _version: 3 });
+    expect(view._rejected.map((r) => r.type)).toEqual(['drill.start']);
+    expect(redoRoute(start)).toBe(`/drills/${id}`);
   });
 });

@@ -51,6 +51,14 @@ SET_REAUTH = """async () => {
 }"""
 
 
+# The fixed nav bar has moved below the banner (the banner's height is measured once it has rendered).
+BELOW_BANNER = """() => {
+  const banner = document.querySelector('[data-test=reauth-banner]');
+  const nav = document.querySelector('.van-nav-bar--fixed');
+  return banner && nav && nav.getBoundingClientRect().top >= banner.getBoundingClientRect().bottom - 1;
+}"""
+
+
 def report_offline(page, title: str) -> str:
     """Fill and submit the report form with a short description; return the new hazard's id."""
     page.click("[data-test=tab-report]")
@@ -168,6 +176,7 @@ def test_the_expired_session_banner_shows_above_the_nav_bar(base_url, phone):
     page.reload()
     banner = page.locator("[data-test=reauth-banner]")
     banner.wait_for()
+    page.wait_for_function(BELOW_BANNER)
     nav = page.locator(".van-nav-bar--fixed").first
     banner_box, nav_box = banner.bounding_box(), nav.bounding_box()
     assert banner_box["height"] >= 44

@@ -4,18 +4,24 @@
 import { unref } from 'vue';
 import { useLiveQuery } from './useLiveQuery.js';
 import { recordView, recordViews, pruneConfirmedCommands } from '../sync/overlay.js';
+import { recordsWithRejections, recordWithRejections } from '../sync/rejections.js';
 
 /** Every record of `entity` (optionally filtered by `filterFn(view)`), as a live ref of an array. */
-export function useRecords(entity, filterFn = null) {
+export function useRecords(entity, filterFn = null, { keepRejected = false } = {}) {
   pruneConfirmedCommands().catch(() => {});
   return useLiveQuery(async () => {
-    const views = await recordViews(unref(entity));
+    const name = unref(entity);
+    const views = await recordsWithRejections(name, await recordViews(name), keepRejected);
     return filterFn ? views.filter(filterFn) : views;
   }, []);
 }
 
 /** One record of `entity` by id (a value or a ref/getter), as a live ref (null when absent). */
-export function useRecord(entity, id) {
+export function useRecord(entity, id, { keepRejected = false } = {}) {
   const read = () => (typeof id === 'function' ? id() : unref(id));
-  return useLiveQuery(() => recordView(unref(entity), read()), null, typeof id === 'function' || (id && typeof id === 'object') ? read : null);
+  const query = async () => {
+    const [name, key] = [unref(entity), read()];
+    return recordWithRejections(name, key, await recordView(name, key), keepRejected);
+  };
+  return useLiveQuery(query, null, typeof id === 'function' || (id && typeof id === 'object') ? read : null);
 }

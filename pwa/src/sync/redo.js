@@ -14,6 +14,18 @@ const RECORD_SCREENS = {
   notice: (id) => `/notices/${id}`,
 };
 
+// A refused create is done again in its form (the rejection stays listed until discarded).
+const CREATE_FORMS = {
+  'drill.plan': '/drills/new',
+  'training.schedule': '/trainings/new',
+  'lockout.open': '/lockouts/new',
+  'equipment.register': '/lockouts/equipment/new',
+  'inspection.start': '/inspections/new',
+  'user.create': '/people/new',
+  'enterprise.register': '/enterprises/new',
+  'notice.send': '/notices/new',
+};
+
 /** The route to fix `cmd` (a rejected command) and send it again as a new command. */
 export function redoRoute(cmd) {
   const [area, action] = cmd.type.split('.');
@@ -21,6 +33,7 @@ export function redoRoute(cmd) {
     if (action === 'report') return { path: '/hazards/new', query: { redo: cmd.id } };
     return { path: `/hazards/${cmd.entity_id}/${action}`, query: { redo: cmd.id } };
   }
+  if (CREATE_FORMS[cmd.type]) return CREATE_FORMS[cmd.type];
   const screen = RECORD_SCREENS[area];
   return screen ? screen(cmd.entity_id) : '/';
 }

@@ -25,13 +25,13 @@ function localOnlyView(cmds, apply) {
   return view ? { ...view, id: cmds[0].entity_id, history: [], _rejectedOnly: true, _rejected: cmds, _unsent: 0, _pending: 0 } : null;
 }
 
-/** `views` with each one's rejections attached, plus local-only copies of rejected creates. */
-export function withRejections(views, rejected, apply, entity = null) {
+/** `views` with each one's rejections attached, plus (unless `localOnly` is false) copies of rejected creates. */
+export function withRejections(views, rejected, apply, entity = null, localOnly = true) {
   const byId = rejectionsByRecord(rejected, entity);
-  const out = views.map((v) => (byId.has(v.id) ? { ...v, _rejected: byId.get(v.id) } : v));
-  const shown = new Set(views.map((v) => v.id));
+  const out = views.map((v) => (v && byId.has(v.id) ? { ...v, _rejected: byId.get(v.id) } : v));
+  const shown = new Set(views.map((v) => v?.id));
   for (const [id, cmds] of byId) {
-    if (shown.has(id)) continue;
+    if (shown.has(id) || !localOnly) continue;
     const view = localOnlyView(cmds, apply);
     if (view) out.push(view);
   }
@@ -55,17 +55,17 @@ export async function hazardWithRejections(id) {
   return withRejections(hazard ? [hazard] : [], rejected.filter(isHazard), applyHazard)[0];
 }
 
-/** Record views of `entity` with their rejections (and local-only rejected creates) attached. */
-export async function recordsWithRejections(entity, views) {
+/** Record views of `entity` with their rejections attached; with `localOnly`, rejected creates as local copies. */
+export async function recordsWithRejections(entity, views, localOnly = false) {
   const rejected = await db.rejected.toArray();
-  return withRejections(views, rejected, applyRecord, entity);
+  return withRejections(views, rejected, applyRecord, entity, localOnly);
 }
 
-/** One record view (or null) with its rejections; a rejected create shows as a local-only copy. */
-export async function recordWithRejections(entity, id, view) {
+/** One record view (or null) with its rejections; with `localOnly`, a rejected create shows as a local copy. */
+export async function recordWithRejections(entity, id, view, localOnly = false) {
   if (!id) return view;
   const rejected = await db.rejected.where('entity_id').equals(id).toArray();
-  return withRejections(view ? [view] : [], rejected, applyRecord, entity)[0] ?? null;
+  return withRejections(view ? [view] : [], rejected, applyRecord, entity, localOnly)[0] ?? null;
 }
 
 /** Field labels the reason may name, beyond the hazard's own (`hazard.<field>`). */
