@@ -6,6 +6,7 @@ import time
 
 from .conftest import make_png, sign_in_to, wait_for_local_rows, wait_for_server_entity
 from .test_inspection_flow import HAS_CHECKLIST
+from .test_tap_counts import shot
 
 SYNCED = 30_000
 IDS = "els => els.map((e) => e.dataset.criterion)"
@@ -63,11 +64,13 @@ def test_report_picks_category_and_a_searched_criterion_of_the_enterprises_check
     assert shown and all(page.inner_text(f"{picker} [data-criterion='{c}']").count("煤气") for c in shown)
     # 4.8 was read in one published copy only: it keeps its 待核实 tag in the picker and once chosen.
     assert "4.8" in shown and "待核实" in page.inner_text(f"{picker} [data-criterion='4.8']")
+    shot(page, "criterion-picker")
     page.click(f"{picker} [data-criterion='4.8']")
     page.wait_for_selector("[data-test=criterion-unverified]")
     # A major criterion makes the report major (the reporter may set it back).
     assert page.locator("[data-test=severity-major][aria-checked=true]").count() == 1
 
+    shot(page, "report-filled")
     page.click("[data-test=submit]")
     page.wait_for_selector("[data-test=hazard-detail]")
     hazard_id = page.url.rsplit("/", 1)[-1]
