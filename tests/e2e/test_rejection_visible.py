@@ -33,6 +33,20 @@ SEED_OUTBOX = """async ([entityId, description]) => {
   } finally { db.close(); }
 }"""
 
+OUTBOX_DESCRIPTIONS = """async () => {
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open('safety-ledger');
+    r.onsuccess = () => ok(r.result);
+  });
+  try {
+    return await new Promise((ok) => {
+      const q = db.transaction('outbox').objectStore('outbox').getAll();
+      const reports = (rows) => rows.filter((c) => c.type === 'hazard.report');
+      q.onsuccess = () => ok(reports(q.result).map((c) => c.args.description.length));
+    });
+  } finally { db.close(); }
+}"""
+
 SET_REAUTH = """async () => {
   const db = await new Promise((ok) => {
     const r = indexedDB.open('safety-ledger');
@@ -127,6 +141,24 @@ def test_a_rejected_report_stays_on_its_record_with_the_chinese_reason(base_url,
     page.goto(base_url + "/#/sync")
     page.wait_for_selector("[data-test=pending-count][data-rejected='0']")
     assert "已全部同步" in page.inner_text("[data-test=pending-count]")
+
+
+def test_the_report_form_stops_a_too_long_description_before_sending(base_url, phone):
+    device = phone()
+    page = device.new_page()
+    sign_in(page, base_url, "worker-a1")
+    wait_for_service_worker(page)
+    device.set_offline(True)
+    page.click("[data-test=tab-report]")
+    page.fill("input[name=title]", "超长描述")
+    page.fill("input[name=location]", "炼钢车间")
+    page.fill("textarea[name=description]", "长" * 5001)
+    # The published limit is on the field: the counter stops at it.
+    page.wait_for_selector(".van-field__word-limit:has-text('5000/5000')")
+    page.click("[data-test=submit]")
+    page.wait_for_selector("[data-test=hazard-detail][data-pending='1']")
+    # Queued at the server's limit, never past it: the push cannot be refused for its length.
+    assert page.evaluate(OUTBOX_DESCRIPTIONS) == [5000]
 
 
 def test_an_empty_sign_in_names_the_missing_field_before_sending(base_url, phone):
