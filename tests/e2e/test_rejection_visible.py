@@ -184,6 +184,10 @@ def test_five_tabs_at_most_with_the_report_action_in_the_centre(base_url, phone)
     for index in range(tabs.count()):
         box = tabs.nth(index).bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, (names[index], box)
+    # Every tab screen carries the sync status in its header.
+    for tab in ("tab-home", "tab-hazards", "tab-report", "tab-inbox", "tab-me"):
+        page.click(f"[data-test={tab}]")
+        page.wait_for_selector(".van-nav-bar [data-test=sync-badge]")
     # The sync page stays reachable from 我的.
     page.click("[data-test=tab-me]")
     page.click("[data-test=me-sync]")
