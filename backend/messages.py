@@ -6,6 +6,8 @@ from flask import request
 
 from sync import Text
 
+from .field_messages import field_text
+
 MESSAGES: dict[str, Text] = {
     "unauthorized": Text("需要登录", "Sign-in required"),
     "token_expired": Text("登录已过期", "The access token has expired"),
@@ -41,3 +43,12 @@ def localize(message: Text | dict[str, str] | str | None, code: str = "") -> str
     if isinstance(message, Text):
         message = message.as_dict()
     return message["en"] if wants_english() else message["zh-CN"]
+
+
+def localize_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Put each field message of an answer in the request's language (backend/field_messages.py)."""
+    english = wants_english()
+    return {
+        name: [text.en if english else text.zh for text in map(field_text, messages)]
+        for name, messages in fields.items()
+    }

@@ -27,14 +27,14 @@ VARIANTS = {"thumb": "image/jpeg"}
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 CONTENT_RANGE = re.compile(r"^bytes (\d{1,12})-(\d{1,12})/(\d{1,12})$")
 
-TOO_LARGE = Text("文件超过 10 MiB", "The blob is larger than 10 MiB")
+TOO_LARGE = Text("照片文件超过 10 兆字节", "The blob is larger than 10 MiB")
 HASH_MISMATCH = Text("文件校验值不符", "The bytes do not match the SHA-256 in the URL")
 UNSUPPORTED = Text("仅支持 JPEG、PNG、WebP 图片", "Only JPEG, PNG and WebP images are accepted")
-MALFORMED_RANGE = Text("Content-Range 格式不正确", "Content-Range must be bytes <start>-<end>/<total>")
+MALFORMED_RANGE = Text("上传范围格式不正确", "Content-Range must be bytes <start>-<end>/<total>")
 OFFSET_MISMATCH = Text("上传位置不符", "The chunk does not start at the stored offset")
 IMAGE_TOO_LARGE = Text("图片像素过多（最多 5200 万像素）", "The image has more than 52 million pixels")
 TOO_MANY_PARTIALS = Text(
-    "未完成的分段上传过多（合计最多 32 MiB），请先完成它们，或整张上传",
+    "未完成的分段上传过多（合计最多 32 兆字节），请先完成它们，或整张上传",
     "Your unfinished resumable uploads hold 32 MiB already: finish them, or upload whole",
 )
 BUSY = Text("服务器正忙于处理图片，请稍后重试", "The server is busy decoding images; retry shortly")

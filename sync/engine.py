@@ -109,14 +109,14 @@ class SyncEngine:
             raise SyncError(
                 400,
                 "invalid",
-                Text("limit 必须在 1 到 1000 之间", "limit must be 1..1000"),
+                Text("每页条数必须在 1 到 1000 之间", "limit must be 1..1000"),
                 fields={"limit": ["must be between 1 and 1000"]},
             )
         if client_id is not None and not is_uuid(client_id):
             raise SyncError(
                 400,
                 "invalid",
-                Text("client_id 必须是 UUID", "client_id must be a UUID"),
+                Text("客户端编号格式不正确", "client_id must be a UUID"),
                 fields={"client_id": ["must be a UUID string"]},
             )
         header = pull.read_header(session, actor, client_id)

@@ -19,7 +19,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 INVALID_TEXT = Text(
-    "文字中含有不允许的字符（控制字符或残缺的 Unicode 代理字符）",
+    "文字中含有不允许的字符（控制字符或残缺的代理字符）",
     "The text holds characters that are not allowed (control characters or unpaired UTF-16 surrogates)",
 )
 FIELD_PROBLEM = "must not contain control characters other than tab and line breaks, or unpaired surrogates"

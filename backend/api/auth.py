@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
+from werkzeug.exceptions import BadRequest
 
 from sync import Text
 
@@ -11,8 +12,14 @@ from ..login_throttle import seconds_to_wait
 from ..openapi import ApiBlueprint
 from ..schemas.auth import LoginBody, LoginOut, TokensOut, UserOut
 from ..sessions import authenticate, open_session, revoke, rotate
-from .errors import ApiError, error_response
+from .errors import ApiError, error_response, flatten_fields
 from .push import forget_devices_of_session
+
+ENTER = {
+    "username": Text("请填写用户名", "Enter the username"),
+    "password": Text("请填写密码", "Enter the password"),
+}
+ENTER_BOTH = Text("请填写用户名和密码", "Enter the username and the password")
 
 blp = ApiBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, tokens, current user")
 
@@ -30,6 +37,18 @@ def login(body):
     if user is None:
         raise ApiError(401, "bad_credentials")
     return {**open_session(user), "user": user.to_public()}
+
+
+@blp.errorhandler(BadRequest)
+def on_invalid_login(error: BadRequest):
+    """Answer a login without a username or password 400 invalid, naming what to enter, field by field."""
+    messages = getattr(error, "data", {}).get("messages") or {}
+    if not messages or not all(isinstance(found, dict) for found in messages.values()):
+        return error_response(400, "malformed", **({"fields": flatten_fields(messages)} if messages else {}))
+    fields = flatten_fields(messages)
+    missing = [name for name in ENTER if f"Enter the {name}." in fields.get(name, [])]
+    message = ENTER_BOTH if len(missing) == 2 else ENTER[missing[0]] if missing else None
+    return error_response(400, "invalid", message, fields=fields)
 
 
 def _throttled(seconds: int):

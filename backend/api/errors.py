@@ -12,7 +12,7 @@ from sync import SyncError, Text
 from sync.faults import RETRY_AFTER_SECONDS, is_transient
 
 from .. import gunicorn_errors
-from ..messages import localize
+from ..messages import localize, localize_fields
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ class ApiError(Exception):
 
 def error_response(status: int, code: str, message=None, **extra):
     """Build the {code, message, ...} answer."""
+    if extra.get("fields"):
+        extra["fields"] = localize_fields(extra["fields"])
     body = {"code": code, "message": localize(message, code), **extra}
     return jsonify(body), status
 

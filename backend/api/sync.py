@@ -11,7 +11,7 @@ from sync.push import MAX_BYTES, MAX_COMMANDS
 
 from ..extensions import db
 from ..fast_gzip import json_answer
-from ..messages import localize
+from ..messages import localize, localize_fields
 from ..openapi import ApiBlueprint
 from ..schemas.sync import ErrorBody, PullAnswer, PullQuery, PushAnswer, PushBody
 from ..sync_setup import actor_of, sync_engine
@@ -46,6 +46,8 @@ def push():
     for outcome in answer["outcomes"]:
         if "message" in outcome:
             outcome["message"] = localize(outcome["message"])
+        if outcome.get("fields"):
+            outcome["fields"] = localize_fields(outcome["fields"])
     try:
         return json_answer(orjson.dumps(answer))
     except (TypeError, orjson.JSONEncodeError):

@@ -3,9 +3,19 @@
 from marshmallow import Schema, fields, validate
 
 
+def _entered(name: str, max_length: int) -> fields.String:
+    """A login field whose every "missing" answer says to enter it (translated in field_messages)."""
+    missing = f"Enter the {name}."
+    return fields.String(
+        required=True,
+        validate=[validate.Length(min=1, error=missing), validate.Length(max=max_length)],
+        error_messages={"required": missing, "null": missing},
+    )
+
+
 class LoginBody(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    username = _entered("username", 64)
+    password = _entered("password", 256)
 
 
 class UserOut(Schema):

@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from ..field_messages import list_length
 from ..rules.drill_rules import CHECK_IN_METHODS, DRILL_TYPE_KEYS
 from .hazard_commands import ArgsSchema, photos, text
 
@@ -15,7 +16,7 @@ class PlanArgs(ArgsSchema):
     scenario = text(2000)
     planned_on = fields.Date(required=True)
     expected_ids = fields.List(
-        fields.UUID(), load_default=None, allow_none=True, validate=validate.Length(max=MAX_EXPECTED)
+        fields.UUID(), load_default=None, allow_none=True, validate=list_length(max=MAX_EXPECTED)
     )
 
 

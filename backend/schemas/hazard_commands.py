@@ -2,6 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..field_messages import list_length
 from ..rules.hazard_rules import SEVERITIES
 from ..rules.patterns import TEXT_END
 
@@ -21,12 +22,12 @@ def photos(minimum: int) -> fields.List:
         return fields.List(
             fields.String(validate=SHA256),
             required=True,
-            validate=validate.Length(min=minimum, max=MAX_PHOTOS),
+            validate=list_length(min=minimum, max=MAX_PHOTOS),
         )
     return fields.List(
         fields.String(validate=SHA256),
         load_default=list,
-        validate=validate.Length(max=MAX_PHOTOS),
+        validate=list_length(max=MAX_PHOTOS),
     )
 
 

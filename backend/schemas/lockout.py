@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
+from ..field_messages import list_length
 from ..rules.lockout_rules import ENERGY_TYPE_KEYS, WORK_TYPE_KEYS
 from .hazard_commands import ArgsSchema, StrictBoolean, photos, text
 
@@ -23,9 +24,7 @@ class RegisterEquipmentArgs(ArgsSchema):
     name = text(200)
     code = text(64, required=False)
     location = text(200, required=False)
-    points = fields.List(
-        fields.Nested(PointArgs), required=True, validate=validate.Length(min=1, max=MAX_POINTS)
-    )
+    points = fields.List(fields.Nested(PointArgs), required=True, validate=list_length(min=1, max=MAX_POINTS))
 
     @validates("points")
     def points_unique(self, points, **kwargs):

@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates
 
+from ..field_messages import list_length
 from ..rules.training_kinds import KIND_KEYS
 from ..rules.training_qr import SECRET_BYTES, decode_secret
 from ..rules.training_requirements import MAX_SCORE
@@ -20,7 +21,7 @@ class ScheduleArgs(ArgsSchema):
     hours = fields.Float(required=True, validate=validate.Range(min=MIN_HOURS, max=MAX_HOURS))
     scheduled_at = fields.AwareDateTime(required=True, format="iso")
     location = text(200, required=False)
-    invitee_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=MAX_INVITEES))
+    invitee_ids = fields.List(fields.UUID(), load_default=list, validate=list_length(max=MAX_INVITEES))
     # 32 random bytes, base64url; the server makes one when the client does not.
     qr_secret = fields.String(load_default=None, allow_none=True)
 

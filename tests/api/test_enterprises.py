@@ -95,9 +95,9 @@ def test_bureau_registers_an_enterprise_with_every_documented_field(bureau):
 @pytest.mark.parametrize(
     ("industry", "message"),
     [
-        (None, "Missing data for required field."),
-        ("steel", "Must be one of"),
-        ("nonferrous_metal", "Must be one of"),
+        (None, "必填"),
+        ("steel", "不是可选的值"),
+        ("nonferrous_metal", "不是可选的值"),
     ],
 )
 def test_registering_needs_one_of_the_industries_of_the_order(bureau, industry, message):

@@ -70,7 +70,7 @@ def test_validation_is_answered_and_documented_as_400_invalid_with_fields(client
     answer = client.post("/api/v1/auth/login", json={"username": "someone"})
     assert answer.status_code == 400
     assert answer.get_json()["code"] == "invalid"
-    assert answer.get_json()["fields"] == {"password": ["Missing data for required field."]}
+    assert answer.get_json()["fields"] == {"password": ["请填写密码"]}
     assert "400" in document["paths"]["/api/v1/auth/login"]["post"]["responses"]
     broken = client.post("/api/v1/auth/login", data="{", content_type="application/json")
     assert broken.status_code == 400 and broken.get_json()["code"] == "malformed"

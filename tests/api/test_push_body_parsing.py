@@ -33,7 +33,7 @@ def test_nan_and_infinity_in_args_are_malformed_and_nothing_is_stored(app, clien
     for literal in ("NaN", "Infinity", "-Infinity"):
         args = json.dumps(report_args())[:-1] + f', "extra": [1, {{"x": {literal}}}]}}'
         body = assert_error(_post(device, _raw(device, args)), 400, "malformed")
-        assert body["fields"]["commands.0"] == ["args must be JSON without NaN or Infinity"]
+        assert body["fields"]["commands.0"] == ["操作内容含有非有限数字"]
         device.seq -= 1
     assert _stored_commands(app) == 0
 

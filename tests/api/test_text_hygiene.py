@@ -19,7 +19,7 @@ from .hazard_site import applied, rejected
 REFUSED = ["a\ud800b", "a\udfffb", "a\x00b", "a\x01b", "a\x0bb", "a\x1bb", "\ud800"]
 ALLOWED = ["第一行\r\n第二行\t完", "表情\U0001f600（由代理对转义而来）", "\x7f 与 \u200b 不属于 C0"]
 EVERY_ROLE = ("worker-a1", "officer-a", "principal-a", "bureau")
-PROBLEM = ["must not contain control characters other than tab and line breaks, or unpaired surrogates"]
+PROBLEM = ["含有不允许的字符（控制字符或残缺的代理字符）"]  # sync.text_hygiene.FIELD_PROBLEM, in Chinese
 
 
 def raw_post(client, url: str, body, headers=None, method="post"):
