@@ -224,3 +224,33 @@ def test_the_expired_session_banner_shows_above_the_nav_bar(base_url, phone):
     assert covered, "the banner is on top, not under the nav bar"
     banner.click()
     page.wait_for_selector("[data-test=login-submit]")
+
+
+def test_a_rejected_report_is_fixed_and_sent_again_as_a_new_report(base_url, phone, api):
+    device = phone()
+    page = device.new_page()
+    sign_in(page, base_url, "worker-a1")
+    wait_for_service_worker(page)
+    device.set_offline(True)
+    title = f"改后重报-{int(time.time())}"
+    refused_id = report_offline(page, title)
+    assert page.evaluate(SEED_OUTBOX, [refused_id, "很长的描述" * 20_000]) is True
+    device.set_offline(False)
+    page.wait_for_selector("[data-test=hazard-detail][data-rejected='1']", timeout=SYNCED)
+
+    page.click("[data-test=rejection-fix]")
+    page.wait_for_selector("[data-test=submit]")
+    assert page.input_value("input[name=title]") == title, "the form is filled from the refused report"
+    assert len(page.input_value("textarea[name=description]")) <= 5000, "held to the server's limit"
+    page.click("[data-test=submit]")
+    page.wait_for_selector("[data-test=hazard-detail][data-pending='0'][data-rejected='0']", timeout=SYNCED)
+    new_id = page.url.rsplit("/", 1)[-1]
+    assert new_id != refused_id
+    on_server = server_hazard(api("worker-a1"), new_id)
+    assert on_server["title"] == title and len(on_server["description"]) == 5000
+    assert server_hazard(api("worker-a1"), refused_id) is None
+    # Sent again, the refused one is settled: nothing left to count, nor in the list.
+    page.goto(base_url + "/#/hazards")
+    page.wait_for_selector("[data-test=sync-badge][data-rejected='0']")
+    page.wait_for_selector(f".hazard-card[data-hazard-id='{new_id}']")
+    assert page.locator(f".hazard-card[data-hazard-id='{refused_id}']").count() == 0
