@@ -5,13 +5,14 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
 
 blp = Blueprint("pwa", __name__)
 
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
 WORKER_FILES = ("sw.js",)
+NOT_BUILT = "应用尚未构建：请运行 make run（或 cd pwa && npm ci && npm run build）\n"
 # Precompressed copies beside each text file of the build, in the order preferred at equal q-values.
 SUFFIXES = {"br": "br", "gzip": "gz"}
 PREFERENCE = ("br", "gzip")
@@ -47,7 +48,7 @@ def _dist() -> Path:
 def _send(name: str):
     dist = _dist()
     if not (dist / "index.html").exists():
-        abort(503, "The PWA is not built: run `make run` (or `cd pwa && npm ci && npm run build`).")
+        abort(Response(NOT_BUILT, 503, mimetype="text/plain"))
     encoding = best_encoding(dist, name)
     if encoding is None:
         response = send_from_directory(dist, name, max_age=0)

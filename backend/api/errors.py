@@ -97,7 +97,7 @@ def register_error_handlers(app: Flask) -> None:
     def on_unexpected(error: Exception):
         log.exception("unhandled error on %s", request.path)
         if not request.path.startswith("/api"):
-            return "Internal Server Error", 500
+            return "服务器内部错误，请稍后再试", 500
         return error_response(500, "internal_error")
 
     @app.errorhandler(SQLAlchemyError)
@@ -158,6 +158,6 @@ def answer_unavailable(error: Exception):
     if request.path.startswith("/api"):
         response, _ = error_response(503, "unavailable", UNAVAILABLE)
     else:
-        response = current_app.make_response(("Service Unavailable", 503))
+        response = current_app.make_response(("服务器繁忙，请稍后再试", 503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response, 503

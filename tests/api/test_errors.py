@@ -142,7 +142,8 @@ def test_missing_file_outside_api_is_404_not_the_index(client, built_pwa):
 
 def test_unbuilt_pwa_answers_503(app, client, tmp_path):
     app.config["PWA_DIST"] = str(tmp_path / "not-built")
-    assert fetch(client, "/hazards")[0] == 503
+    status, _, body = fetch(client, "/hazards")
+    assert status == 503 and body.decode().startswith("应用尚未构建")
 
 
 def test_real_pwa_build_serves_its_index(app, client):
