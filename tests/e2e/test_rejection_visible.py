@@ -3,11 +3,13 @@ server's reason, the header counts it, the sync page never says 全部同步; th
 
 from __future__ import annotations
 
+import re
 import time
 
 from .test_hazard_offline import server_hazard, sign_in, wait_for_service_worker
 
 SYNCED = 30_000
+LATIN = re.compile(r"[A-Za-z]")
 
 # Replace one queued command's description in the phone's outbox, as a crafted client would send it.
 SEED_OUTBOX = """async ([entityId, description]) => {
@@ -103,6 +105,7 @@ def test_a_rejected_report_stays_on_its_record_with_the_chinese_reason(base_url,
     assert "未通过" in notice and title in page.inner_text("[data-test=hazard-detail]")
     [field_line] = page.locator("[data-test=rejection-field]").all_inner_texts()
     assert field_line.startswith("隐患描述：") and "5000" in field_line
+    assert not LATIN.search(notice), f"English reached the person: {notice!r}"
     assert page.locator("[data-action]").count() == 0, "no workflow action on a record the server never had"
     assert server_hazard(api("worker-a1"), hazard_id) is None, "the rejection changed nothing on the server"
 
