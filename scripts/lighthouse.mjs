@@ -41,7 +41,7 @@ async function audit(lighthouse, page, url) {
   const lhr = result.lhr;
   const failing = Object.values(lhr.audits)
     .filter((a) => a.score === 0 && a.scoreDisplayMode === 'binary')
-    .map((a) => a.id);
+    .map((a) => `${a.id} (${(a.details?.items ?? []).slice(0, 3).map((i) => i.node?.selector).join(' | ')})`);
   return { score: Math.round(lhr.categories.accessibility.score * 100), failing };
 }
 
