@@ -77,6 +77,7 @@ def test_worker_reports_a_hazard_with_a_photo_in_at_most_4_taps(base_url, phone,
 
     taps.tap("[data-test=tab-report]")
     # Photo first: both ways in are offered, and the gallery's input forces no camera.
+    page.wait_for_selector("[data-test=photo-camera]")
     assert page.locator("[data-test=photo-camera], [data-test=photo-gallery]").count() == 2
     assert page.get_attribute("[data-test=photo-input]", "capture") is None
     taps.photo(
