@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, sign_in_to
+from .conftest import PHONE, ROOT, sign_in_to
 from .screen_checks import axe_violations, latin_words, small_targets
 
 # The demo roles (backend/demo_data.py) and the screens each can reach from its tabs, home cards and links.
@@ -209,3 +209,25 @@ def test_every_screen_of_a_role_is_chinese_accessible_and_big_enough(base_url, p
         check_screen(page, label, problems)
     report = report_of(problems)
     assert not report, "\n" + report
+
+
+def test_dates_and_times_are_chinese_on_an_english_phone(base_url, browser):
+    # A native date input follows the phone's language (mm/dd/yyyy, 10:00 PM); the forms use Vant's pickers.
+    context = browser.new_context(**PHONE, locale="en-US", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        sign_in_to(page, base_url, "officer-a")
+        page.goto(base_url + "/#/trainings/new")
+        when = page.input_value("[data-test=training-time] input")
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", when), when
+        assert page.locator("input[type=date], input[type=time], input[type=datetime-local]").count() == 0
+        page.click("[data-test=training-time] input")
+        picker = page.locator(".van-picker-group")
+        picker.wait_for()
+        assert "年" in picker.inner_text() and "月" in picker.inner_text()
+        page.click(".van-picker-group .van-tab:nth-child(2)")
+        page.wait_for_selector(".van-picker-column__item:has-text('时')")
+        assert not re.search(r"\b(AM|PM)\b", picker.inner_text())
+    finally:
+        context.close()
