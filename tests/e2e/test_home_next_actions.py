@@ -4,10 +4,13 @@ obligation never fulfilled says 从未开展, never 正常."""
 
 from __future__ import annotations
 
-from .conftest import pulled, sign_in_to, wait_for_local_rows
+import os
+import shutil
+
+from .conftest import ROOT, pulled, sign_in_to, wait_for_local_rows
 
 
-def test_officer_home_opens_with_hazards_to_assign_above_the_obligations(base_url, phone, api):
+def test_officer_home_opens_with_hazards_to_assign_above_the_obligations(base_url, phone, api, tmp_path):
     officer = api("officer-a")
     reported = [h for h in pulled(officer, "hazard") if h["status"] == "reported"]
     assert reported, "the demo data has reported hazards awaiting assignment"
@@ -32,6 +35,12 @@ def test_officer_home_opens_with_hazards_to_assign_above_the_obligations(base_ur
     assert never_done, "the demo enterprise has obligations it never fulfilled"
     assert not [text for text in never_done if "正常" in text], "never done is never 正常"
     assert any("从未开展" in text for text in never_done), never_done
+
+    shot = tmp_path / "screenshot-home.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(shot, ROOT / "docs" / "screenshot-home.png")
 
     rows = group.locator(".row")
     for row in rows.all():
