@@ -36,6 +36,7 @@ def test_officer_home_opens_with_hazards_to_assign_above_the_obligations(base_ur
     assert not [text for text in never_done if "正常" in text], "never done is never 正常"
     assert any("从未开展" in text for text in never_done), never_done
 
+    page.wait_for_selector(".van-notify", state="hidden")  # "已可离线使用" covers the header for a moment
     shot = tmp_path / "screenshot-home.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
