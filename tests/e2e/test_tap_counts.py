@@ -230,6 +230,8 @@ def test_twelve_item_all_pass_inspection_in_at_most_14_taps(base_url, phone, api
     taps.tap("[data-test=submit]")
     page.wait_for_selector("[data-test=inspection-detail][data-status=in_progress]")
     inspection_id = page.url.rsplit("/", 1)[-1]
+    # The detail can show its status a render before its items (seen once on a loaded machine).
+    page.wait_for_selector("[data-test=items] .item")
     item_ids = page.locator("[data-test=items] .item").evaluate_all("els => els.map((e) => e.dataset.itemId)")
     assert len(item_ids) == 12, "a steel works that smelts has 12 items (Art.3, Art.4, Art.14)"
     shot(page, "inspection")
