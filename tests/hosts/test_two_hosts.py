@@ -1,0 +1,258 @@
+"""Two gunicorn hosts behind a round-robin proxy, sharing database, photos and jobs, act as one service."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from backend.derived.clock import today_in_shanghai
+from tests.fault import invariants
+from tests.fault.device import API, Device
+from tests.fault.run import join_all, start_threads
+from tests.protocol.client import sha256_hex, uuid7
+
+from .checks import histories_match, noisy_png, pull_pages
+
+pytestmark = pytest.mark.postgres
+
+PASSWORD = "demo1234"
+TAG = "[hosts]"
+CHUNK = 64 * 1024
+REMINDER_KINDS = {"hazard_overdue", "hazard_escalated", "major_hazard_overdue", "major_hazard_reported"}
+# The kill run: devices push this long on two hosts, then this long after one is killed.
+BEFORE_KILL_SECONDS = 3.0
+AFTER_KILL_SECONDS = 3.0
+
+
+def device(world, name: str, username: str, seed: int, seconds: float = 60) -> Device:
+    """A signed-in phone of a demo user that speaks only to the proxy."""
+    phone = Device(
+        world.folder / name, world.proxy.base, username, PASSWORD, seed, time.monotonic() + seconds
+    )
+    phone.login()
+    return phone
+
+
+def report(phone: Device, title: str, severity: str = "general", photos=()) -> str:
+    """Enqueue a hazard report; return the hazard's id."""
+    hazard_id = uuid7()
+    args = {"title": f"{TAG} {title}", "description": "", "location": "一号车间", "severity": severity}
+    phone.enqueue("hazard.report", hazard_id, {**args, "photos": list(photos)})
+    return hazard_id
+
+
+def test_one_devices_pushes_alternate_hosts_and_each_acknowledged_command_comes_back_once(world):
+    began = time.monotonic()
+    worker, officer = device(world, "w1", "worker-a1", 1), device(world, "o1", "officer-a", 2)
+    hazards = []
+    for number in range(6):
+        hazards.append(report(worker, f"push {number}"))
+        worker.push()
+    officer.pull()
+    due = (today_in_shanghai() + timedelta(days=7)).isoformat()
+    for hazard_id in hazards[:3]:
+        version = officer.store[f"hazard/{hazard_id}"]["version"]
+        args = {"assignee_id": worker.user["id"], "due_date": due, "plan": "更换防护罩"}
+        officer.enqueue("hazard.assign", hazard_id, args, version)
+        officer.push()
+
+    pushes = [s for s in world.proxy.since(began) if s.client_id == worker.state["client_id"]]
+    assert [s.status for s in pushes] == [200] * 6
+    assert Counter(s.host for s in pushes) == {0: 3, 1: 3}, "the pushes alternate hosts"
+    rows = invariants.command_rows(world.engine, [worker.state["client_id"], officer.state["client_id"]])
+    assert {row["status"] for row in rows.values()} == {"applied"}
+    assert invariants.outcomes_kept([worker, officer], rows) == []
+    assert invariants.applied_once(world.engine, rows, set(hazards)) == []
+    reader = device(world, "r1", "principal-a", 3)
+    assert histories_match(pull_pages(reader), rows, set(hazards)) == []
+    assert worker.violations + officer.violations == []
+
+
+def test_a_resumable_uploads_chunks_alternate_hosts_and_the_photo_is_served_by_both(world):
+    worker, officer = device(world, "w2", "worker-a2", 4), device(world, "o2", "officer-a", 5)
+    data = noisy_png(20261207)
+    sha = sha256_hex(data)
+    (worker.folder / "blobs" / sha).write_bytes(data)  # the phone keeps its photo until it is stored
+    began = time.monotonic()
+    statuses = []
+    for start in range(0, len(data), CHUNK):
+        chunk = data[start : start + CHUNK]
+        headers = _auth(worker) | {"Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{len(data)}"}
+        statuses.append(worker.transport.send_once("PUT", f"{API}/blobs/{sha}", chunk, headers).status)
+        if start == CHUNK:  # part-way, the next host knows how far the other got
+            answer = worker.transport.send_once("HEAD", f"{API}/blobs/{sha}", None, _auth(worker))
+            assert (answer.status, answer.headers.get("upload-offset")) == (404, str(2 * CHUNK))
+    assert len(statuses) >= 4
+    assert statuses == [202] * (len(statuses) - 1) + [201]
+    served = world.proxy.since(began)  # chunks and the HEAD, one after another: strictly in turn
+    assert all(a.host != b.host for a, b in zip(served, served[1:], strict=False)), served
+    chunks = [s.host for s in served if s.method == "PUT"]
+    assert set(chunks) == {0, 1}
+
+    report(worker, "photo", photos=[sha])
+    worker.push()
+    assert worker.state["outcomes"]["1"]["status"] == "applied"
+    completed_on = chunks[-1]
+    for phone in (worker, officer):  # the uploader, then a colleague the report showed it to
+        for host in (1 - completed_on, completed_on):
+            stored = _direct(world, host, phone, f"{API}/blobs/{sha}")
+            assert (stored.status, sha256_hex(stored.body)) == (200, sha)
+            thumb = _direct(world, host, phone, f"{API}/blobs/{sha}?variant=thumb")
+            assert (thumb.status, thumb.headers.get("content-type")) == (200, "image/jpeg")
+
+
+def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(world):
+    bureau, officer = device(world, "b3", "bureau", 6), device(world, "o3", "officer-a", 7)
+    worker = device(world, "w3", "worker-a2", 8)
+    hazard_id = report(officer, "overdue", severity="major")
+    overdue = (today_in_shanghai() - timedelta(days=5)).isoformat()
+    args = {"assignee_id": worker.user["id"], "due_date": overdue, "plan": "停机整改"}
+    officer.enqueue("hazard.assign", hazard_id, args, 1)
+    officer.push()
+    notice_id = uuid7()
+    notice = {"title": f"{TAG} 通报", "body": "请各企业举一反三", "kind": "warning", "target": {"all": True}}
+    bureau.enqueue("notice.send", notice_id, notice)
+    bureau.push()
+    assert [
+        o["status"] for o in (*officer.state["outcomes"].values(), *bureau.state["outcomes"].values())
+    ] == ["applied"] * 3
+    world.settle()
+    # Every host's cron ticks at once, while the fan-out the push kicked may still run on a host.
+    ticks = [world.flask(host, "notify", "tick") for host in (0, 1, 0, 1)]
+    printed = [world.wait(tick) for tick in ticks]
+    _wait_fanned_out(world, notice_id)
+
+    inboxes = _notifications(world, "data->>'notice_id' = :id", id=notice_id)
+    recipients = {
+        user for (user,) in world.rows("SELECT id FROM users WHERE enterprise_id IS NOT NULL AND active")
+    }
+    assert Counter(user for user, _kind in inboxes) == Counter(recipients), "each person once, none twice"
+    for username in ("worker-a1", "contractor-a", "officer-b", "worker-b1"):
+        reader = device(world, f"n-{username}", username, 9)
+        mine = [c for c in pull_pages(reader) if c["entity"] == "notification"]
+        assert sum(1 for c in mine if c["data"]["notice_id"] == notice_id) == 1, username
+
+    reminded = Counter(
+        (user, kind)
+        for user, kind in _notifications(world, "data->'source'->>'id' = :id", id=hazard_id)
+        if kind in REMINDER_KINDS
+    )
+    assert reminded and max(reminded.values()) == 1, f"a reminder went twice: {reminded}; ticks: {printed}"
+    names = dict(world.rows("SELECT id, username FROM users"))
+    assert {(names[user], kind) for user, kind in reminded} >= {
+        ("worker-a2", "hazard_overdue"),
+        ("officer-a", "hazard_escalated"),
+        ("principal-a", "hazard_escalated"),
+        ("bureau", "major_hazard_overdue"),
+        ("bureau", "major_hazard_reported"),
+    }
+    digests = Counter(_notifications(world, "data->>'kind' LIKE 'digest%'"))
+    assert not digests or max(digests.values()) == 1, f"a digest went twice: {digests}"
+
+
+def test_kill_9_of_one_host_loses_nothing_acknowledged_and_the_devices_finish_on_the_other(world):
+    phones = [device(world, f"k{n}", name, 20 + n) for n, name in enumerate(("worker-a1", "worker-b1"))]
+    phones += [device(world, "k2", "contractor-a", 22), device(world, "k3", "officer-b", 23)]
+    stop, errors = threading.Event(), []
+
+    def keep_pushing(phone: Device) -> None:
+        try:
+            while not stop.is_set():
+                report(phone, f"kill {len(phone.state['commands'])}")
+                phone.push()
+                time.sleep(phone.rng.uniform(0.02, 0.1))
+        except BaseException as error:  # reported below
+            errors.append((phone.username, repr(error)))
+
+    began = time.monotonic()
+    threads = start_threads(keep_pushing, phones)
+    time.sleep(BEFORE_KILL_SECONDS)
+    _wait_for_requests_in_flight(world.proxy)  # mid-run: some answers are cut short by the kill
+    in_flight = world.proxy.in_flight
+    world.hosts[0].kill9()
+    killed = time.monotonic()
+    time.sleep(AFTER_KILL_SECONDS)
+    stop.set()
+    assert join_all(threads, timeout=30), "a phone did not stop"
+    for phone in phones:
+        phone.push()  # whatever is left goes through the surviving host
+    assert errors == []
+
+    served = world.proxy.since(began)
+    before, after = [s for s in served if s.at < killed], [s for s in served if s.at >= killed]
+    assert {s.host for s in before} == {0, 1}
+    assert {s.host for s in after} == {1}, "after the kill only the survivor answers"
+    assert any(0 in s.skipped for s in after), "the proxy skipped the dead host"
+    for phone in phones:
+        assert phone.outbox() == [] and phone.violations == [], phone.username
+        mine = [s for s in after if s.client_id == phone.state["client_id"]]
+        assert mine and mine[-1].status == 200 and mine[-1].host == 1
+    rows = invariants.command_rows(world.engine, [phone.state["client_id"] for phone in phones])
+    hazards = {c["entity_id"] for phone in phones for c in phone.state["commands"]}
+    assert invariants.outcomes_kept(phones, rows) == []
+    assert invariants.applied_once(world.engine, rows, hazards) == []
+    acknowledged = {
+        c["entity_id"]
+        for phone in phones
+        for c in phone.state["commands"]
+        if phone.state["outcomes"][str(c["seq"])]["status"] == "applied"
+    }
+    assert acknowledged == hazards
+    pulled = set()
+    for n, manager in enumerate(("officer-a", "officer-b")):  # other devices, one per enterprise
+        changes = pull_pages(device(world, f"kr{n}", manager, 30 + n))
+        pulled |= {c["id"] for c in changes if c["entity"] == "hazard" and c["id"] in hazards}
+    assert pulled == acknowledged, "every acknowledged report is pulled by another device"
+    stats = sum((phone.stats for phone in phones), Counter())
+    print(
+        f"\nKILL RUN {len(rows)} commands; {in_flight} requests in flight at the kill, "
+        f"{sum(1 for s in served if s.status == 502)} cut short; after it {len(after)} requests, "
+        f"{sum(1 for s in after if 0 in s.skipped)} skipped the dead host; device stats {dict(stats)}"
+    )
+
+
+def _auth(phone: Device) -> dict[str, str]:
+    return {"Authorization": f"Bearer {phone.transport.token}"}
+
+
+class _Raw:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+
+def _direct(world, host: int, phone: Device, path: str) -> _Raw:
+    """GET from one host itself, past the proxy."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", world.hosts[host].port, timeout=15)
+    try:
+        connection.request("GET", path, headers=_auth(phone))
+        response = connection.getresponse()
+        return _Raw(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+def _notifications(world, where: str, **params) -> list[tuple[str, str]]:
+    """(user_id, kind) of every stored notification matching a condition on its data."""
+    query = (
+        f"SELECT data->>'user_id', data->>'kind' FROM sync_entities WHERE entity = 'notification' AND {where}"
+    )
+    return [tuple(row) for row in world.rows(query, **params)]
+
+
+def _wait_for_requests_in_flight(proxy, seconds: float = 2) -> None:
+    deadline = time.monotonic() + seconds
+    while proxy.in_flight == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+def _wait_fanned_out(world, notice_id: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while world.scalar("SELECT done_at FROM notice_fanouts WHERE notice_id = :id", id=notice_id) is None:
+        assert time.monotonic() < deadline, "the notice's fan-out did not finish"
+        time.sleep(0.1)
