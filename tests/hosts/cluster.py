@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import signal
+import socket
 import subprocess
 import time
 from contextlib import ExitStack, contextmanager
@@ -64,6 +65,21 @@ class Cluster:
         """Return one value from the shared database."""
         with self.engine.connect() as connection:
             return connection.execute(text(query), params).scalar()
+
+    def kill9(self, host: int) -> float:
+        """SIGKILL a host's master and workers; return the moment its port refuses connections."""
+        self.hosts[host].kill9()
+        # A killed multi-threaded worker shows as a zombie while its other threads still hold the socket.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.hosts[host].port), timeout=1).close()
+            except ConnectionRefusedError:
+                return time.monotonic()
+            except OSError:
+                pass
+            time.sleep(0.01)
+        raise AssertionError(f"host {host} still accepts connections 10 s after SIGKILL")
 
     def rows(self, query: str, **params) -> list[tuple]:
         """Return every row of a query on the shared database."""
