@@ -1,16 +1,30 @@
-"""Liveness and readiness: the database answers."""
+"""Liveness and readiness: the database, Redis (when configured) and the blob store answer."""
 
-from sqlalchemy import text
+from flask import current_app, jsonify
 
-from ..extensions import db
+from sync import Text
+
+from ..health_checks import check_all
+from ..messages import localize
 from ..openapi import ApiBlueprint
+from ..schemas.errors import ErrorBody
+from ..schemas.health import HealthAnswer
 
 blp = ApiBlueprint("health", __name__, url_prefix="/api/v1", description="Health check")
 
 
 @blp.route("/health", methods=["GET"])
-@blp.response(200)
+@blp.response(200, HealthAnswer, description="every configured part answers")
+@blp.alt_response(
+    503, schema=ErrorBody, description="unavailable: a configured part failed; `checks` says which and why"
+)
 def health():
-    """Answer 200 when the database answers."""
-    db.session.execute(text("select 1"))
-    return {"status": "ok"}
+    """Probe the database, Redis and the blob store; answer 200 when every configured one is ok, else 503."""
+    healthy, checks = check_all(current_app._get_current_object())
+    if healthy:
+        return {"status": "ok", "checks": checks}
+    failing = ", ".join(name for name, result in checks.items() if result["status"] == "error")
+    message = Text(f"服务暂不可用：{failing} 异常", f"Unavailable: {failing} failed")
+    answer = jsonify(code="unavailable", message=localize(message), status="error", checks=checks)
+    answer.status_code = 503
+    return answer

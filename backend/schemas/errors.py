@@ -28,3 +28,7 @@ class ErrorBody(Schema):
     max_bytes = _count("too_large: most bytes the request may have")
     max_length = _count("uri_too_long: most characters in the request target")
     retry_after = _count("too_many_attempts, unavailable: seconds to wait (also the Retry-After header)")
+    status = fields.String(metadata={"description": "unavailable (health check): error"})
+    checks = fields.Dict(
+        metadata={"description": "unavailable (health check): each part's {status, ms, error}"}
+    )
