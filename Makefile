@@ -46,7 +46,7 @@ seed: migrate ## Seed demo data into an empty database
 	.venv/bin/flask seed-demo
 
 run: install pwa seed ## Set up everything and serve on http://127.0.0.1:$(PORT)
-	.venv/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+	.venv/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 wsgi:app
 
 test: install pwa lint test-pwa test-py ## Run every test (lint, PWA unit, Python unit/API/protocol, e2e in Chromium)
 

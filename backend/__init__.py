@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from flask_compress import Compress
 from sqlalchemy import event
@@ -22,7 +20,10 @@ from .command_docs import publish_command_schemas
 from .config import ROOT, Config
 from .extensions import api, db, migrate
 from .jwt_setup import init_jwt
+from .logs import init_logging
+from .metrics_view import init_metrics
 from .notify.cli import register_notify_cli
+from .request_log import init_request_log
 from .rules_page import init_rules_page
 from .security_headers import init_security_headers
 from .sync_setup import init_sync
@@ -52,8 +53,9 @@ def create_app(config: Config | None = None) -> Flask:
         **json_columns.engine_options(),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
+    init_logging(app.config.get("LOG_FORMAT"), app.config.get("LOG_LEVEL", "INFO"))
+    init_request_log(app)
     init_text_boundary(app)
-    logging.basicConfig(level=logging.INFO)
     if app.config.get("PROXY_COUNT"):
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
@@ -72,6 +74,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_security_headers(app)
     init_api_docs(app)
     init_rules_page(app)
+    init_metrics(app)
     init_web(app)
     register_cli(app)
     register_notify_cli(app)

@@ -62,6 +62,12 @@ class Config:
         self.JWT_TOKEN_LOCATION = ["headers"]
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        # Operations (docs/deploy.md): log lines as JSON or text ("auto": JSON unless stderr is a terminal),
+        # and Prometheus metrics at /metrics, off unless switched on, behind a bearer token when one is set.
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "auto")
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+        self.METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "0").lower() in ("1", "true", "yes", "on")
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
         # Command outcomes and tombstones older than this are forgotten (docs/sync.md, "Compaction").
         self.SYNC_RETENTION_DAYS = retention_days(os.environ.get("SYNC_RETENTION_DAYS", "90"))
         # Large enough for a whole 10 MiB photo; push and blob views enforce their own limits.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from flask import Flask
 
+from . import metrics
 from .job_claims import Claims, owner_name
 
 log = logging.getLogger(__name__)
@@ -82,12 +84,16 @@ def sync_compact(app: Flask) -> object:
 
 
 def run_once(app: Flask, name: str) -> object:
-    """Run one registered job now, logging (not raising) its failure."""
+    """Run one registered job now, logging (not raising) its failure; count the run for /metrics."""
+    started = time.perf_counter()
     try:
-        return JOBS[name][1](app)
+        result = JOBS[name][1](app)
     except Exception:
         log.exception("job %s failed", name)
+        metrics.count_job(name, time.perf_counter() - started, ok=False)
         return None
+    metrics.count_job(name, time.perf_counter() - started, ok=True)
+    return result
 
 
 def run_if_claimed(app: Flask, claims: Claims, name: str) -> bool:

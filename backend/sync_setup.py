@@ -26,6 +26,8 @@ COMMAND_SPECS = (
     *inspection.SPECS,
     *notification.SPECS,
 )
+# Command type names: the only values the push metrics' `type` label takes (anything else is "other").
+COMMAND_TYPES = frozenset(spec.type for spec in COMMAND_SPECS)
 
 # Every entity type a pull can carry: those commands change, and those the server derives.
 ENTITY_TYPES = tuple(

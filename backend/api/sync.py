@@ -9,12 +9,13 @@ from flask_jwt_extended import current_user, jwt_required
 from sync import json_columns
 from sync.push import MAX_BYTES, MAX_COMMANDS
 
+from .. import metrics
 from ..extensions import db
 from ..fast_gzip import json_answer
 from ..messages import localize, localize_fields
 from ..openapi import ApiBlueprint
 from ..schemas.sync import ErrorBody, PullAnswer, PullQuery, PushAnswer, PushBody
-from ..sync_setup import actor_of, sync_engine
+from ..sync_setup import COMMAND_TYPES, actor_of, sync_engine
 from .errors import ApiError
 
 blp = ApiBlueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push commands, pull changes")
@@ -43,6 +44,7 @@ def push():
     # per-command text check has nothing to find.
     clean = b"\\u" not in raw
     answer = sync_engine().push(db.session, actor_of(current_user), body, len(raw), text_clean=clean)
+    metrics.count_push(body, answer["outcomes"], COMMAND_TYPES)
     for outcome in answer["outcomes"]:
         if "message" in outcome:
             outcome["message"] = localize(outcome["message"])
