@@ -16,8 +16,9 @@ def health(app):
     return answer.status_code, answer.get_json()
 
 
-def test_every_configured_part_answers_ok(app):
-    status, body = health(app)
+@pytest.mark.parametrize("database", ["app", "pg_app"])
+def test_every_configured_part_answers_ok(request, database):
+    status, body = health(request.getfixturevalue(database))
     assert status == 200 and body["status"] == "ok"
     assert body["checks"]["database"]["status"] == "ok"
     assert isinstance(body["checks"]["database"]["ms"], float)
