@@ -49,12 +49,17 @@ class Cluster:
             stderr=subprocess.STDOUT,
         )
         process.log = log  # type: ignore[attr-defined]
+        self.background.append(process)  # ended with the cluster if a test fails before waiting on it
         return process
 
     def wait(self, process: subprocess.Popen, seconds: float = COMMAND_SECONDS) -> str:
         """Wait for a `flask` process to end well; return what it printed."""
         try:
             code = process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+            raise
         finally:
             process.log.close()  # type: ignore[attr-defined]
         printed = Path(process.log.name).read_text()  # type: ignore[attr-defined]

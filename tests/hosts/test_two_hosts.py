@@ -23,6 +23,9 @@ PASSWORD = "demo1234"
 TAG = "[hosts]"
 CHUNK = 64 * 1024
 REMINDER_KINDS = {"hazard_overdue", "hazard_escalated", "major_hazard_overdue", "major_hazard_reported"}
+REACHED = "SELECT enterprise_id FROM notice_enterprises WHERE notice_id = :id"
+PEOPLE_OF = "SELECT id FROM users WHERE active AND enterprise_id = ANY(:ids)"
+ENTERPRISE_OF = "SELECT enterprise_id FROM users WHERE username = ANY(:names)"
 # The kill run: devices push this long on two hosts, then this long after one is killed.
 BEFORE_KILL_SECONDS = 3.0
 AFTER_KILL_SECONDS = 3.0
@@ -127,11 +130,12 @@ def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(w
     _wait_fanned_out(world, notice_id)
 
     inboxes = _notifications(world, "data->>'notice_id' = :id", id=notice_id)
-    recipients = {
-        user for (user,) in world.rows("SELECT id FROM users WHERE enterprise_id IS NOT NULL AND active")
-    }
+    reached = {enterprise for (enterprise,) in world.rows(REACHED, id=notice_id)}
+    recipients = {user for (user,) in world.rows(PEOPLE_OF, ids=list(reached))}
+    readers = ("worker-a1", "contractor-a", "officer-b", "worker-b1")
+    assert {e for (e,) in world.rows(ENTERPRISE_OF, names=list(readers))} <= reached
     assert Counter(user for user, _kind in inboxes) == Counter(recipients), "each person once, none twice"
-    for username in ("worker-a1", "contractor-a", "officer-b", "worker-b1"):
+    for username in readers:
         reader = device(world, f"n-{username}", username, 9)
         mine = [c for c in pull_pages(reader) if c["entity"] == "notification"]
         assert sum(1 for c in mine if c["data"]["notice_id"] == notice_id) == 1, username
