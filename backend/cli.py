@@ -85,6 +85,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(jobs_group)
 
+    from .backup_cli import backup_group
+
+    app.cli.add_command(backup_group)
+
     @app.cli.command("pwa-limits")
     @click.option("--check", is_flag=True, help="Only fail when the committed file is stale.")
     def pwa_limits(check: bool) -> None:
