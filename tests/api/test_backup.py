@@ -157,5 +157,3 @@ def test_a_damaged_backup_is_refused_naming_the_file(tmp_path):
 def test_sqlite_is_refused_with_the_way_to_back_it_up(app, tmp_path):
     refused = cli(app, "create", str(tmp_path / "backup"))
     assert refused.exit_code != 0 and "copy instance/" in refused.output
-
-
