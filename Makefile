@@ -50,8 +50,10 @@ run: install pwa seed ## Set up everything and serve on http://127.0.0.1:$(PORT)
 
 test: install pwa lint test-pwa test-py ## Run every test (lint, PWA unit, Python unit/API/protocol, e2e in Chromium)
 
+# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 test-py: $(STAMPS)/venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal
 
 # A year ahead by default; SHIFT=$$(( $$(date -d '15:50 UTC' +%s) - $$(date +%s) )) starts at 23:50 in Shanghai.
 SHIFT ?= 31536000
