@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import threading
 import time
 from collections import Counter
@@ -102,9 +104,9 @@ def test_a_resumable_uploads_chunks_alternate_hosts_and_the_photo_is_served_by_b
     completed_on = chunks[-1]
     for phone in (worker, officer):  # the uploader, then a colleague the report showed it to
         for host in (1 - completed_on, completed_on):
-            stored = _direct(world, host, phone, f"{API}/blobs/{sha}")
+            stored = _direct(world, host, phone.transport.token, f"{API}/blobs/{sha}")
             assert (stored.status, sha256_hex(stored.body)) == (200, sha)
-            thumb = _direct(world, host, phone, f"{API}/blobs/{sha}?variant=thumb")
+            thumb = _direct(world, host, phone.transport.token, f"{API}/blobs/{sha}?variant=thumb")
             assert (thumb.status, thumb.headers.get("content-type")) == (200, "image/jpeg")
 
 
@@ -156,6 +158,22 @@ def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(w
     }
     digests = Counter(_notifications(world, "data->>'kind' LIKE 'digest%'"))
     assert not digests or max(digests.values()) == 1, f"a digest went twice: {digests}"
+
+
+def test_a_sign_in_refreshed_or_ended_on_one_host_is_so_on_the_other(world):
+    credentials = {"username": "officer-b", "password": PASSWORD}
+    signed_in = _direct(world, 0, None, f"{API}/auth/login", "POST", credentials).json
+    access, refresh = signed_in["access_token"], signed_in["refresh_token"]
+    assert _direct(world, 1, access, f"{API}/me").status == 200
+    renewed = _direct(world, 1, refresh, f"{API}/auth/refresh", "POST")
+    assert renewed.status == 200
+    # The spent refresh token again, on the other host: theft, so the whole sign-in ends everywhere.
+    assert _direct(world, 0, refresh, f"{API}/auth/refresh", "POST").status == 401
+    assert _direct(world, 1, renewed.json["access_token"], f"{API}/me").status == 401
+    again = _direct(world, 1, None, f"{API}/auth/login", "POST", credentials).json
+    assert _direct(world, 0, again["access_token"], f"{API}/auth/logout", "POST").status == 204
+    assert _direct(world, 1, again["access_token"], f"{API}/me").status == 401
+    assert _direct(world, 1, again["refresh_token"], f"{API}/auth/refresh", "POST").status == 401
 
 
 def test_kill_9_of_one_host_loses_nothing_acknowledged_and_the_devices_finish_on_the_other(world):
@@ -226,14 +244,19 @@ class _Raw:
     def __init__(self, status: int, headers: dict[str, str], body: bytes):
         self.status, self.headers, self.body = status, headers, body
 
+    @property
+    def json(self) -> dict:
+        return json.loads(self.body)
 
-def _direct(world, host: int, phone: Device, path: str) -> _Raw:
-    """GET from one host itself, past the proxy."""
-    import http.client
 
+def _direct(world, host: int, token: str | None, path: str, method: str = "GET", body=None) -> _Raw:
+    """Send one request to one host itself, past the proxy."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body is not None:
+        headers["Content-Type"], body = "application/json", json.dumps(body)
     connection = http.client.HTTPConnection("127.0.0.1", world.hosts[host].port, timeout=15)
     try:
-        connection.request("GET", path, headers=_auth(phone))
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return _Raw(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:
