@@ -1,4 +1,4 @@
-"""gunicorn settings: every worker starts the periodic-job loop; the database claim runs each job once."""
+"""gunicorn settings: without REDIS_URL workers loop over periodic jobs, a database claim runs each once."""
 
 import os
 import tempfile
@@ -55,13 +55,17 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Start the periodic jobs when the app's config asks for them (JOBS_IN_PROCESS); freeze the heap."""
+    """Start the periodic jobs when the app's config asks for them (JOBS_IN_PROCESS); freeze the heap.
+
+    With REDIS_URL the web processes start no job threads: they only enqueue, and `flask jobs worker`
+    and `flask jobs scheduler` run the jobs.
+    """
     import gc
 
     from backend import jobs
 
     app = worker.wsgi
-    if app.config.get("JOBS_IN_PROCESS"):
+    if app.config.get("JOBS_IN_PROCESS") and not app.config.get("REDIS_URL"):
         jobs.start(app)
     # Everything built so far (modules, schemas, the app) lives as long as the worker: moved out of the
     # collector's sight, so its full collections stop rescanning it. 500-command push: ~10 % faster.

@@ -63,14 +63,21 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(sync_group)
 
-    jobs_group = AppGroup("jobs", help="The periodic jobs (run in-process unless JOBS_IN_PROCESS=0).")
+    jobs_group = AppGroup(
+        "jobs", help="The jobs: in-process by default; on the Redis queue (worker, scheduler) with REDIS_URL."
+    )
 
     @jobs_group.command("list")
     def jobs_list() -> None:
         """Print every periodic job with its interval: the production crontab needs each one."""
         from .jobs import JOBS
 
-        for name, (every, _function) in JOBS.items():
+        listed = JOBS
+        if current_app.config.get("REDIS_URL"):
+            from .jobqueue.schedule import periodic_jobs
+
+            listed = periodic_jobs()  # what `flask jobs scheduler` enqueues
+        for name, (every, _function) in listed.items():
             click.echo(f"{name}\tevery {every} s")
 
     @jobs_group.command("run")
@@ -83,6 +90,9 @@ def register_cli(app: Flask) -> None:
             raise click.BadParameter(f"unknown job {name!r}; `flask jobs list` names them", param_hint="NAME")
         click.echo(JOBS[name][1](current_app._get_current_object()))
 
+    from .jobqueue.cli import add_queue_commands
+
+    add_queue_commands(jobs_group)
     app.cli.add_command(jobs_group)
 
     from .backup_cli import backup_group

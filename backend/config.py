@@ -44,14 +44,28 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'app.db'}"
         self.BLOB_DIR = os.environ.get("BLOB_DIR") or str(folder / "blobs")
         self.DEMO_DATA = os.environ.get("DEMO_DATA", "1") not in ("0", "false", "no", "off")
+        # Jobs on a Redis queue (RQ) run by `flask jobs worker` and `flask jobs scheduler` when set; the
+        # web processes then only enqueue. Unset: every job runs in-process and nothing talks to Redis.
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        # Queue and key names start with this, so deployments (and tests) sharing one Redis never collide.
+        self.QUEUE_PREFIX = os.environ.get("QUEUE_PREFIX") or "anquan"
+        queued = self.REDIS_URL is not None
         # Periodic jobs in the web process (embedded default); set 0 where cron runs the CLI ticks.
-        self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "1") not in ("0", "false", "no", "off")
+        self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "0" if queued else "1") not in (
+            "0",
+            "false",
+            "no",
+            "off",
+        )
         # After a push commits, derived entities are recomputed: "thread" (a background thread of this
-        # process), "inline" (before the answer: tests), "off" (only the periodic job).
-        self.DERIVED_AFTER_PUSH = os.environ.get("DERIVED_AFTER_PUSH", "thread")
-        # After a notice.send commits, fan it out on a background thread ("thread"), in the request
-        # ("inline": tests) or leave it to the notify tick ("off").
-        self.NOTICE_FANOUT_AFTER_COMMIT = os.environ.get("NOTICE_FANOUT_AFTER_COMMIT", "thread")
+        # process), "queue" (a job on the Redis queue), "inline" (before the answer: tests), "off" (only
+        # the periodic job).
+        self.DERIVED_AFTER_PUSH = os.environ.get("DERIVED_AFTER_PUSH", "queue" if queued else "thread")
+        # After a notice.send commits, fan it out on a background thread ("thread"), on the Redis queue
+        # ("queue"), in the request ("inline": tests) or leave it to the notify tick ("off").
+        self.NOTICE_FANOUT_AFTER_COMMIT = os.environ.get(
+            "NOTICE_FANOUT_AFTER_COMMIT", "queue" if queued else "thread"
+        )
         self.PWA_DIST = os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist")
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
             seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", 15 * 60))
@@ -165,6 +179,7 @@ class TestConfig(Config):
         self.BLOB_DIR = str(folder / "blobs")
         self.DEMO_DATA = False
         self.JOBS_IN_PROCESS = False
+        self.REDIS_URL = None  # a test that needs the queue sets it (and its own QUEUE_PREFIX)
         self.DERIVED_AFTER_PUSH = "inline"
         self.NOTICE_FANOUT_AFTER_COMMIT = "inline"
         self.OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS = False  # a test that needs it turns it on for its own app

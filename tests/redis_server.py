@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -47,3 +49,31 @@ def refused_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"redis://127.0.0.1:{port}/0"
+
+
+def forget_prefix(prefix: str) -> int:
+    """Delete every key holding the prefix (ours and RQ's), and our queues from RQ's list; count keys."""
+    from redis import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        found = list(client.scan_iter(match=f"*{prefix}*", count=1000))
+        if found:
+            client.delete(*found)
+        ours = [name for name in client.smembers("rq:queues") if prefix.encode() in name]
+        if ours:
+            client.srem("rq:queues", *ours)
+        return len(found)
+    finally:
+        client.close()
+
+
+@contextmanager
+def queue_prefix() -> Iterator[str]:
+    """Yield a QUEUE_PREFIX no other test or deployment uses; delete its keys afterwards."""
+    require_redis()
+    prefix = f"test{uuid.uuid4().hex[:12]}"
+    try:
+        yield prefix
+    finally:
+        forget_prefix(prefix)

@@ -1,4 +1,4 @@
-"""Runs the derived job: after each push's commit (in-process), from the periodic job, or from the CLI."""
+"""Runs the derived job: after each push's commit (in-process or queued), from the periodic job or the CLI."""
 
 from __future__ import annotations
 
@@ -114,6 +114,11 @@ def init_worker(app: Flask, engine) -> None:
             drain(db.session, engine)
 
         engine.after_commit.append(run_now)
+    elif mode == "queue":
+        from ..jobqueue.triggers import request_after_commit
+
+        # One job waits on the Redis queue however many pushes commit meanwhile (jobqueue/triggers.py).
+        engine.after_commit.append(lambda actor, changes: request_after_commit("derived", app))
     elif mode == "thread":
         worker = Worker(app)
         app.extensions["derived_worker"] = worker

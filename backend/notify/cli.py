@@ -30,8 +30,11 @@ def tick_command() -> None:
     click.echo(tick_summary(notify_tick(db.session)))
 
 
-def notify_tick(session, today=None, now=None) -> Counter:
-    """Finish pending notice fan-outs, run the reminders, the digests and the due deliveries; count them."""
+def notify_tick(session, today=None, now=None, send_due=None) -> Counter:
+    """Finish pending notice fan-outs, run the reminders, the digests and the due deliveries; count them.
+
+    send_due(session, now) -> Counter replaces sending the due deliveries here (the queue dispatches them).
+    """
     from .digests import run_digests
     from .notice_fanout import fan_out_pending
     from .reminders import run_reminders
@@ -40,6 +43,9 @@ def notify_tick(session, today=None, now=None) -> Counter:
     sent = Counter({"notice inboxes": fan_out_pending(session, now=now)})
     sent.update(run_reminders(session, today=today, now=now))
     sent.update(run_digests(session, today=today, now=now))
+    if send_due is not None:
+        sent.update(send_due(session, now))
+        return sent
     results = deliver_due(session, now)
     sent["deliveries attempted"] = len(results)
     sent["deliveries sent"] = sum(1 for result in results if result.ok)

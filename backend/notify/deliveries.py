@@ -116,7 +116,13 @@ def deliver_due(session: Session, now: datetime | None = None, limit: int = 200)
         .limit(limit)
     ).all()
     session.commit()
-    return [_attempt(session, delivery_id, now) for delivery_id in due if claim(session, delivery_id, now)]
+    return deliver_ids(session, due, now)
+
+
+def deliver_ids(session: Session, ids: list[int], now: datetime | None = None) -> list[DeliveryResult]:
+    """Send those of the given deliveries this worker claims (open, due by now); skip the others."""
+    now = now or utcnow()
+    return [_attempt(session, delivery_id, now) for delivery_id in ids if claim(session, delivery_id, now)]
 
 
 def claim(session: Session, delivery_id: int, now: datetime) -> bool:

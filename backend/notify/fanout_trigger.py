@@ -1,9 +1,9 @@
 """Run the notice fan-out right after the commit that recorded a notice (embedded default), once per process.
 
 A push asks for it with request_fan_out(session); when that session commits, the job starts on one
-background thread of this process (or inline, or not at all: NOTICE_FANOUT_AFTER_COMMIT). Several web
-workers kicking at once are harmless: each chunk is claimed in the database, and the notify tick runs
-the same job as a safety net for a kick lost to a crash.
+background thread of this process (or as a job on the Redis queue, inline, or not at all:
+NOTICE_FANOUT_AFTER_COMMIT). Several web workers kicking at once are harmless: each chunk is claimed in
+the database, and the notify tick runs the same job as a safety net for a kick lost to a crash.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 REQUESTED = "notice_fanout_requested"
-MODES = ("thread", "inline", "off")
+MODES = ("thread", "queue", "inline", "off")
 _installed = False
 
 
@@ -55,6 +55,10 @@ def _after_commit(session: Session) -> None:
         run(app)
     elif mode == "thread":
         _RUNNER.kick(app)
+    elif mode == "queue":
+        from ..jobqueue.triggers import request_after_commit
+
+        request_after_commit("fanout", app)
 
 
 def run(app: Flask) -> int:
