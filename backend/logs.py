@@ -14,7 +14,7 @@ from pythonjsonlogger.json import JsonFormatter
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
 FORMATS = ("json", "text")
 
 
@@ -46,9 +46,11 @@ class RequestIdFilter(logging.Filter):
 def formatter(kind: str) -> logging.Formatter:
     """Return the formatter of a log format: JSON objects with every extra field, or one text line."""
     if kind == "json":
+        # "time": ISO 8601 in UTC with milliseconds, what log shippers parse without a pattern.
         return JsonFormatter(
             JSON_FIELDS,
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",
             json_ensure_ascii=False,
         )
     return logging.Formatter(TEXT_FORMAT, defaults={"request_id": "-"})

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -41,6 +42,7 @@ def test_a_request_without_an_id_gets_a_new_one_echoed_and_logged(client, built_
     assert line["method"] == "GET" and line["path"] == "/assets/index-abc123.js" and line["status"] == 200
     assert line["endpoint"] == "/<path:name>"
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)  # ISO 8601, UTC
     assert line["level"] == "INFO" and re.fullmatch(
         r"GET /assets/index-abc123\.js 200 \d+\.\d ms", line["message"]
     )
