@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from flask import current_app
 
+from .. import metrics
 from . import triggers
 
 
@@ -44,4 +46,12 @@ def periodic_job(name: str, slot: int) -> str:
     if not claims.claim(name, 0):
         return f"{name}: skipped, a run of it is still going"
     with claims.holding(name):
-        return f"{name}: {function(app)}"
+        started = time.perf_counter()
+        try:
+            result = function(app)
+        except Exception:
+            # Raised, not swallowed: RQ keeps the job in the failed registry (queue_stats counts it).
+            metrics.count_job(name, time.perf_counter() - started, ok=False)
+            raise
+        metrics.count_job(name, time.perf_counter() - started, ok=True)
+        return f"{name}: {result}"

@@ -123,3 +123,29 @@ def test_two_scheduler_processes_enqueue_every_periodic_job_once_and_stop_on_sig
     assert [process.wait(timeout=30) for process in processes] == [0, 0]
     logs = [(tmp_path / f"scheduler-{n}.log").read_text() for n in range(2)]
     assert sum("enqueued cadence tick" in log for log in logs) == 1, logs
+
+
+def test_a_failing_periodic_run_is_kept_as_failed_and_counted(queued_app, monkeypatch):
+    from prometheus_client import REGISTRY
+
+    from backend.jobqueue import queue_stats, schedule
+    from backend.jobqueue.connection import queue_name
+
+    def broken(app):
+        raise RuntimeError("the sweep failed")
+
+    monkeypatch.setattr(schedule, "periodic_jobs", lambda: {"queue broken": (60, broken)})
+
+    def failures() -> float:
+        labels = {"job": "queue broken", "outcome": "failed"}
+        return REGISTRY.get_sample_value("anquan_job_runs_total", labels) or 0.0
+
+    before = failures()
+    with queued_app.app_context():
+        Scheduler(queued_app, "one", {"queue broken": 60}).tick(T)
+    work(queued_app)
+    with queued_app.app_context():
+        assert queue_stats()[queue_name(JOBS)]["failed"] == 1
+        row = db.session.get(JobRun, "queue broken")
+        assert row.lease_until is None  # released: the next slot's run may go
+    assert failures() == before + 1
