@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
 from rq.job import Job
@@ -14,7 +14,7 @@ from backend.extensions import db
 from backend.jobqueue import delivery_jobs, queue_stats
 from backend.jobqueue.connection import DELIVERIES, queue, queue_name, redis_connection
 from backend.models import Delivery, OfficeChannel
-from backend.notify.deliveries import queue_office_message
+from backend.notify.deliveries import LEASE, claim, queue_office_message
 from backend.notify.outcomes import BACKOFF, MAX_ATTEMPTS
 
 from ..notify.fake_robots import FakeRobots
@@ -152,3 +152,25 @@ def test_a_failing_robot_is_retried_on_the_backoff_table_then_failed(queued_app,
     assert waiting(queued_app) == {"jobs": [], "deliveries": []}
     with queued_app.app_context():
         assert scheduled.get_job_ids() == []
+
+
+def test_a_delivery_whose_worker_died_is_queued_again_once_its_lease_lapses(queued_app, monkeypatch):
+    queued_app.config["OUTBOUND_ALLOW_LOOPBACK_FOR_TESTS"] = True
+    robots = SlowRobots()
+    now = [T0]
+    monkeypatch.setattr(delivery_jobs, "clock", lambda: now[0])
+    try:
+        [delivery_id] = office_deliveries(queued_app, robots, 1, now=T0)
+        with queued_app.app_context():
+            assert delivery_jobs.dispatch_due(db.session)["deliveries queued"] == 1
+            assert claim(db.session, delivery_id, T0)  # a worker took it, then was killed before sending
+            queue(DELIVERIES).empty()
+            now[0] = T0 + LEASE - timedelta(seconds=1)
+            assert delivery_jobs.dispatch_due(db.session)["deliveries queued"] == 0  # its lease holds
+            now[0] = T0 + LEASE
+            assert delivery_jobs.dispatch_due(db.session)["deliveries queued"] == 1
+        assert work(queued_app)
+    finally:
+        robots.close()
+    [row] = delivery_rows(queued_app)
+    assert (row.status, row.attempts, len(robots.messages)) == ("sent", 2, 1)

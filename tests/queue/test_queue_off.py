@@ -104,3 +104,9 @@ def test_gunicorn_starts_job_threads_only_without_redis_url(monkeypatch):
     finally:
         gc.unfreeze()
     assert [app.config["REDIS_URL"] for app in started] == [None]
+
+
+def test_worker_and_scheduler_refuse_to_start_without_redis_url(app):
+    for command in (["jobs", "worker", "--burst"], ["jobs", "scheduler"]):
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 2 and "REDIS_URL is not set" in result.output, result.output
