@@ -43,6 +43,19 @@ class Config:
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or kept["JWT_SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'app.db'}"
         self.BLOB_DIR = os.environ.get("BLOB_DIR") or str(folder / "blobs")
+        # Photos: "local" (files under BLOB_DIR) or s3://bucket/prefix on any S3-compatible service; read and
+        # checked at start by backend/blob_setup.py, which lists every blob setting.
+        self.BLOB_STORE = os.environ.get("BLOB_STORE") or "local"
+        self.BLOB_SERVE = os.environ.get("BLOB_SERVE") or "stream"
+        self.BLOB_PRESIGN_SECONDS = os.environ.get("BLOB_PRESIGN_SECONDS") or "300"
+        self.S3_ENDPOINT_URL = (
+            os.environ.get("S3_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3") or ""
+        )
+        self.S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or ""
+        self.S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or "path"
+        self.AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        self.AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or ""
+        self.AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or ""
         self.DEMO_DATA = os.environ.get("DEMO_DATA", "1") not in ("0", "false", "no", "off")
         # Jobs on a Redis queue (RQ) run by `flask jobs worker` and `flask jobs scheduler` when set; the
         # web processes then only enqueue. Unset: every job runs in-process and nothing talks to Redis.
@@ -177,6 +190,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = database_url
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(database_url)
         self.BLOB_DIR = str(folder / "blobs")
+        self.BLOB_STORE, self.BLOB_SERVE = "local", "stream"  # an S3 test sets its own (tests/s3_server.py)
         self.DEMO_DATA = False
         self.JOBS_IN_PROCESS = False
         self.REDIS_URL = None  # a test that needs the queue sets it (and its own QUEUE_PREFIX)

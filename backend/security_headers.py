@@ -49,13 +49,23 @@ def init_security_headers(app: Flask) -> None:
         strict_transport_security=False,
         # The app sets no cookie (tokens travel in the Authorization header): leave the cookie config alone.
         session_cookie_secure=False,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=content_security_policy(app.extensions.get("blob_redirect_origin")),
         frame_options="DENY",
         permissions_policy=PERMISSIONS_POLICY,
         referrer_policy=REFERRER_POLICY,
         x_content_type_options=True,
     )
     app.after_request(_strict_transport_security)
+
+
+def content_security_policy(blob_origin: str | None) -> dict[str, str]:
+    """Return the policy; with BLOB_SERVE=redirect, photos are also fetched from the object store's origin."""
+    if not blob_origin:
+        return CONTENT_SECURITY_POLICY
+    policy = dict(CONTENT_SECURITY_POLICY)
+    for directive in ("img-src", "connect-src"):
+        policy[directive] += f" {blob_origin}"
+    return policy
 
 
 def _strict_transport_security(response):

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import zlib
+from contextlib import ExitStack
 from pathlib import Path
 
 import requests
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.live_server import free_port  # noqa: E402
+from tests.s3_server import create_bucket, running_s3_server, s3_settings  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PASSWORD = "demo1234"
@@ -146,8 +148,16 @@ def report(base: str, pid: int, token: str, case: str, tag: int) -> None:
 
 
 def main() -> None:
-    """Serve the app as `make run` does (1 worker, 8 threads) and measure each case (or those named)."""
-    with tempfile.TemporaryDirectory() as folder:
+    """Serve the app as `make run` does (1 worker, 8 threads) and measure each case (or those named).
+
+    BENCH_S3=1 puts the photos in a bucket of a local S3 server (moto, in its own process) instead.
+    """
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        blob_env = {}
+        if os.environ.get("BENCH_S3") == "1":
+            endpoint = stack.enter_context(running_s3_server())
+            blob_env = s3_settings(create_bucket(endpoint), endpoint)
+            print(f"photos in S3 ({blob_env['BLOB_STORE']} at {endpoint})")
         env = {
             **os.environ,
             "INSTANCE_PATH": str(Path(folder) / "instance"),
@@ -156,6 +166,7 @@ def main() -> None:
             "DEMO_DATA": "1",
             # The periodic jobs would compete for SQLite's one writer; only uploads are measured.
             "JOBS_IN_PROCESS": "0",
+            **blob_env,
         }
         for step in (["db", "upgrade"], ["seed-demo"]):
             subprocess.run([str(BIN / "flask"), *step], cwd=ROOT, env=env, check=True, capture_output=True)

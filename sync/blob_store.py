@@ -1,4 +1,4 @@
-"""Blob bytes as files under a folder, by hash: atomic writes, resumable partial uploads, cached variants."""
+"""Blob bytes as files under a folder, by hash: write-once files, resumable uploads, cached variants."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
+
+from .blob_contract import READ_CHUNK, BlobStream
 
 SAFE_NAME = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 PARTIAL_NAME = re.compile(r"^[0-9a-f]{64}\.[0-9A-Za-z_-]{1,64}$")
@@ -20,6 +23,12 @@ class LocalBlobStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
+    def check(self) -> None:
+        """Raise unless a file can be created in the folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=self.root, prefix=".check-"):
+            pass
+
     def path(self, sha: str) -> Path:
         """Return where a blob's bytes live."""
         return self.root / sha[:2] / sha[2:4] / sha
@@ -28,22 +37,33 @@ class LocalBlobStore:
         """Tell whether the bytes are on disk."""
         return self.path(sha).is_file()
 
-    def read(self, sha: str) -> bytes:
-        """Return a blob's bytes."""
-        return self.path(sha).read_bytes()
+    def size(self, sha: str) -> int | None:
+        """Return the stored length, or None."""
+        try:
+            return self.path(sha).stat().st_size
+        except FileNotFoundError:
+            return None
 
-    def write(self, sha: str, data: bytes) -> None:
-        """Write a blob atomically: a reader sees all of it or none."""
-        _write_atomic(self.path(sha), data)
+    def open(self, sha: str) -> BlobStream:
+        """Stream a blob's bytes; FileNotFoundError when absent."""
+        return _stream(self.path(sha))
+
+    def write(self, sha: str, data: bytes) -> bool:
+        """Write a blob once, atomically: a reader sees all of it or none; an existing file is left alone."""
+        return _write_once(self.path(sha), data)
 
     def read_variant(self, sha: str, variant: str) -> bytes | None:
         """Return a cached derived file, or None."""
         path = self._variant(sha, variant)
         return path.read_bytes() if path.is_file() else None
 
-    def write_variant(self, sha: str, variant: str, data: bytes) -> None:
-        """Cache a derived file."""
-        _write_atomic(self._variant(sha, variant), data)
+    def open_variant(self, sha: str, variant: str) -> BlobStream:
+        """Stream a cached derived file; FileNotFoundError when absent."""
+        return _stream(self._variant(sha, variant))
+
+    def write_variant(self, sha: str, variant: str, data: bytes) -> bool:
+        """Cache a derived file, once."""
+        return _write_once(self._variant(sha, variant), data)
 
     @contextmanager
     def variant_lock(self, sha: str) -> Iterator[None]:
@@ -65,6 +85,8 @@ class LocalBlobStore:
 
     def partial_bytes(self, user_id: str) -> int:
         """Return the bytes held by all of a user's resumable uploads."""
+        if not SAFE_NAME.match(user_id):
+            raise ValueError("user id unfit for a file name")
         suffix = f".{user_id}"
         return sum(size for path, size, _mtime in self._partials() if path.name.endswith(suffix))
 
@@ -99,17 +121,18 @@ class LocalBlobStore:
             os.fsync(handle.fileno())
             return True, held + len(chunk)
 
-    def read_partial(self, sha: str, user_id: str) -> bytes:
-        """Return the bytes of a user's resumable upload."""
-        return self._partial(sha, user_id).read_bytes()
+    def open_partial(self, sha: str, user_id: str) -> BlobStream:
+        """Stream the bytes of a user's resumable upload; FileNotFoundError when none is held."""
+        return _stream(self._partial(sha, user_id))
 
     def promote_partial(self, sha: str, user_id: str) -> None:
         """Make a finished, verified upload the blob (or drop it when the blob is already there)."""
-        if self.has(sha):
-            self.discard_partial(sha, user_id)
-            return
-        self.path(sha).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self._partial(sha, user_id), self.path(sha))
+        if not self.has(sha):
+            self.path(sha).parent.mkdir(parents=True, exist_ok=True)
+            # A link, not a rename: a blob another request stored meanwhile is never replaced.
+            with suppress(FileExistsError):
+                os.link(self._partial(sha, user_id), self.path(sha))
+        self.discard_partial(sha, user_id)
 
     def discard_partial(self, sha: str, user_id: str) -> None:
         """Forget a user's resumable upload."""
@@ -137,7 +160,20 @@ class LocalBlobStore:
         return self.root / "derived" / sha[:2] / sha[2:4] / f"{sha}.{variant}"
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def _stream(path: Path) -> BlobStream:
+    handle = open(path, "rb")  # noqa: SIM115 (the stream closes it)
+    return BlobStream(os.fstat(handle.fileno()).st_size, _chunks(handle), handle.close)
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    while chunk := handle.read(READ_CHUNK):
+        yield chunk
+
+
+def _write_once(target: Path, data: bytes) -> bool:
+    """Write to a temporary file, then link it in: the link fails when the target exists (never replaced)."""
+    if target.is_file():
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
@@ -145,7 +181,9 @@ def _write_atomic(target: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temp, target)
-    except BaseException:
+        os.link(temp, target)
+        return True
+    except FileExistsError:
+        return False
+    finally:
         Path(temp).unlink(missing_ok=True)
-        raise

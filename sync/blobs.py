@@ -1,4 +1,4 @@
-"""Content-addressed photos of protocol.md: file store, image checks, whole and resumable uploads, reads."""
+"""Content-addressed photos of protocol.md: image checks, whole and resumable uploads, authorised reads."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from . import tables
+from .blob_contract import BlobStore, BlobStream
 from .blob_rows import Stored, add_holder, blob_row, commit_row, row_values
-from .blob_store import LocalBlobStore
+from .blob_store import LocalBlobStore  # noqa: F401 (where callers find it)
 from .decode_budget import DecodersBusy
 from .images import CheckedImage, NotAPhoto, TooManyPixels, check_image, looks_like_image_start
 from .store import visible_blobs
@@ -50,10 +51,11 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class BlobBytes:
-    """Bytes to answer a read with."""
+class Found:
+    """A blob (or variant) a reader may see: what to answer with, before any byte is read."""
 
-    data: bytes
+    sha: str
+    variant: str | None
     media_type: str
     etag: str
 
@@ -64,7 +66,7 @@ def is_sha256(value: str) -> bool:
 
 
 def head(
-    session: Session, store: LocalBlobStore, sha: str, user_id: str, scopes: set[str]
+    session: Session, store: BlobStore, sha: str, user_id: str, scopes: set[str]
 ) -> tuple[bool, int | None]:
     """Tell whether a blob is stored for this person and, when not, how far their resumable upload got.
 
@@ -78,7 +80,7 @@ def head(
 
 
 def put_whole(
-    session: Session, store: LocalBlobStore, sha: str, data: bytes, user_id: str, scopes: set[str]
+    session: Session, store: BlobStore, sha: str, data: bytes, user_id: str, scopes: set[str]
 ) -> Stored:
     """Store a whole body after the checks of protocol.md, in their order: size, hash, type (and pixels)."""
     if len(data) > MAX_BYTES:
@@ -89,8 +91,7 @@ def put_whole(
         if visible_blobs(session, [sha], user_id, scopes):
             return Stored(False, existing)
         # The same bytes were checked when first stored: this uploader only proves having them.
-        if not store.has(sha):
-            store.write(sha, data)
+        store.write(sha, data)
         return commit_row(session, sha, len(data), None, user_id)
     checked = _check_image(data)
     _store_checked(store, sha, data, checked)
@@ -99,7 +100,7 @@ def put_whole(
 
 def put_chunk(
     session: Session,
-    store: LocalBlobStore,
+    store: BlobStore,
     sha: str,
     content_range: str,
     chunk: bytes,
@@ -131,34 +132,37 @@ def put_chunk(
         return Progress(offset)
     # Complete (now, or before a crash or a lost answer): verify the whole like a whole PUT.
     try:
-        data = store.read_partial(sha, user_id)
+        # The hash is taken while reading; only new bytes are kept, for Pillow (at most MAX_BYTES).
+        digest, kept = _hash_stream(store.open_partial(sha, user_id), keep=existing is None)
     except FileNotFoundError:
+        # Gone: finished meanwhile by the same upload's retry (on this host or another), or swept.
         existing = blob_row(session, sha)
         if existing is None or not visible_blobs(session, [sha], user_id, scopes):
             raise SyncError(409, "offset_mismatch", OFFSET_MISMATCH, offset=0) from None
         return Stored(False, existing)
     try:
-        _check_hash(sha, data)
-        checked = _check_image(data) if existing is None else None
+        if digest != sha:
+            raise SyncError(400, "hash_mismatch", HASH_MISMATCH)
+        checked = _check_image(kept) if existing is None else None
     except SyncError as error:
         if error.code != "busy":
             store.discard_partial(sha, user_id)
         raise
     store.promote_partial(sha, user_id)
     if checked is not None:
-        _store_checked(store, sha, data, checked)
-    return commit_row(session, sha, len(data), checked, user_id)
+        store.write_variant(sha, "thumb", checked.thumbnail)
+    return commit_row(session, sha, total, checked, user_id)
 
 
-def sweep_partials(store: LocalBlobStore, now: datetime) -> tuple[int, int]:
+def sweep_partials(store: BlobStore, now: datetime) -> tuple[int, int]:
     """Delete resumable uploads untouched for PARTIAL_MAX_AGE before now; return (files, bytes)."""
     return store.sweep_partials((now - PARTIAL_MAX_AGE).timestamp())
 
 
 def read(
-    session: Session, store: LocalBlobStore, sha: str, user_id: str, scopes: set[str], variant: str | None
-) -> BlobBytes:
-    """Return a blob (or its variant) to its uploader or a reader of a scope referencing it; else 404."""
+    session: Session, store: BlobStore, sha: str, user_id: str, scopes: set[str], variant: str | None
+) -> Found:
+    """Find a blob (or its variant) for its uploader or a reader of a scope referencing it; else 404."""
     if variant is not None and variant not in VARIANTS:
         raise SyncError(
             400, "invalid", BAD_VARIANT, fields={"variant": [f"must be one of {sorted(VARIANTS)}"]}
@@ -167,19 +171,25 @@ def read(
     if row is None or not visible_blobs(session, [sha], user_id, scopes):
         raise SyncError(404, "not_found", NOT_FOUND)
     if variant is None:
-        return BlobBytes(store.read(sha), row["media_type"], sha)
-    derived = store.read_variant(sha, variant)
-    if derived is None:
+        return Found(sha, None, row["media_type"], sha)
+    if store.read_variant(sha, variant) is None:
         # Blobs stored before thumbnails were made at upload: one request makes it, the others wait for it.
         with store.variant_lock(sha):
-            derived = store.read_variant(sha, variant)
-            if derived is None:
-                derived = _check_image(store.read(sha)).thumbnail
-                store.write_variant(sha, variant, derived)
-    return BlobBytes(derived, VARIANTS[variant], f"{sha}-{variant}")
+            if store.read_variant(sha, variant) is None:
+                # Pillow decodes one image whole: at most MAX_BYTES, within the process's decode budget.
+                with store.open(sha) as stream:
+                    store.write_variant(sha, variant, _check_image(b"".join(stream)).thumbnail)
+    return Found(sha, variant, VARIANTS[variant], f"{sha}-{variant}")
 
 
-def save_blob(session: Session, store: LocalBlobStore, data: bytes, uploaded_by: str) -> str:
+def open_found(store: BlobStore, found: Found) -> BlobStream:
+    """Stream the bytes of a found blob or variant."""
+    if found.variant is None:
+        return store.open(found.sha)
+    return store.open_variant(found.sha, found.variant)
+
+
+def save_blob(session: Session, store: BlobStore, data: bytes, uploaded_by: str) -> str:
     """Store an image and its row without committing (seeding); return its sha256."""
     if len(data) > MAX_BYTES:
         raise SyncError(413, "too_large", TOO_LARGE)
@@ -190,6 +200,17 @@ def save_blob(session: Session, store: LocalBlobStore, data: bytes, uploaded_by:
         session.execute(insert(tables.blobs).values(row_values(sha, len(data), checked, uploaded_by)))
     add_holder(session, sha, uploaded_by)
     return sha
+
+
+def _hash_stream(stream: BlobStream, keep: bool) -> tuple[str, bytes]:
+    """Return the SHA-256 of a stream read once, and its bytes when asked to keep them."""
+    digest, parts = hashlib.sha256(), []
+    with stream:
+        for chunk in stream:
+            digest.update(chunk)
+            if keep:
+                parts.append(chunk)
+    return digest.hexdigest(), b"".join(parts)
 
 
 def _check_hash(sha: str, data: bytes) -> None:
@@ -208,16 +229,14 @@ def _check_image(data: bytes) -> CheckedImage:
         raise SyncError(503, "busy", BUSY) from None
 
 
-def _store_checked(store: LocalBlobStore, sha: str, data: bytes, checked: CheckedImage) -> None:
+def _store_checked(store: BlobStore, sha: str, data: bytes, checked: CheckedImage) -> None:
     """Put the bytes and the thumbnail made while checking them in place, each once."""
-    if not store.has(sha):
-        store.write(sha, data)
-    if store.read_variant(sha, "thumb") is None:
-        store.write_variant(sha, "thumb", checked.thumbnail)
+    store.write(sha, data)
+    store.write_variant(sha, "thumb", checked.thumbnail)
 
 
 def _append_within_cap(
-    store: LocalBlobStore, sha: str, user_id: str, start: int, chunk: bytes
+    store: BlobStore, sha: str, user_id: str, start: int, chunk: bytes
 ) -> tuple[bool, int]:
     with store.user_partials_lock(user_id):
         if start == (store.partial_offset(sha, user_id) or 0):

@@ -10,12 +10,15 @@ from backend.extensions import db
 
 from .databases import postgres_schema
 from .people import seed_people
+from .s3_server import s3_bucket, s3_endpoint  # noqa: F401 (fixtures: a real S3 server and a bucket on it)
 
 
-def _app_for(url: str, folder, connect_args: dict | None = None):
+def _app_for(url: str, folder, connect_args: dict | None = None, settings: dict | None = None):
     config = TestConfig(url, folder)
     if connect_args:
         config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": connect_args}
+    for name, value in (settings or {}).items():
+        setattr(config, name, value)
     app = create_app(config)
     with app.app_context():
         db.create_all()

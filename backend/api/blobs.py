@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, redirect, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 
@@ -59,11 +59,29 @@ class Blob(MethodView):
         """Return the bytes (or ?variant=thumb, at most 320 px wide) to a user who may see them."""
         variant = request.args.get("variant") or None
         found = blobs.read(db.session, blob_store(), sha, current_user.id, _scopes(), variant)
-        response = Response(found.data, mimetype=found.media_type)
+        # Authorised: from here on, only how the bytes travel differs.
+        if request.if_none_match.contains_weak(found.etag):
+            response = Response(status=304)
+        elif current_app.config["BLOB_SERVE"] == "redirect":
+            return _redirect(found)
+        else:
+            stream = blobs.open_found(blob_store(), found)
+            response = Response(stream, mimetype=found.media_type, direct_passthrough=True)
+            response.content_length = stream.size
         response.set_etag(found.etag)
         response.headers["Cache-Control"] = CACHE_FOREVER
         response.headers["X-Content-Type-Options"] = "nosniff"
-        return response.make_conditional(request)
+        return response
+
+
+def _redirect(found: blobs.Found) -> Response:
+    """Send the reader to a presigned URL of the object, valid for BLOB_PRESIGN_SECONDS."""
+    seconds = current_app.config["BLOB_PRESIGN_SECONDS"]
+    url = blob_store().presigned_url(found.sha, found.variant, seconds, found.media_type)
+    response = redirect(url, code=302)
+    # The URL expires: neither the browser nor a proxy may keep the redirect.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @blp.after_request

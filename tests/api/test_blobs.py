@@ -1,16 +1,21 @@
-"""The blobs blueprint through the test client: every status and code of protocol.md's blob table."""
+"""The blobs blueprint through the test client: every status and code of protocol.md's blob table.
+
+Every test runs twice: with photos on local disk, and in a bucket of the S3 test server (streamed back).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
 
 import pytest
 from PIL import Image
 
-from sync.blobs import MAX_BYTES, LocalBlobStore
+from sync.blobs import MAX_BYTES
 
 from ..api_client import Device
+from .blob_apps import blob_app, not_rewritten
 
 URL = "/api/v1/blobs/{}"
 
@@ -43,6 +48,12 @@ def report_hazard(device: Device, photos: list[str]) -> dict:
     )
 
 
+@pytest.fixture(params=["local", "s3"])
+def app(request, tmp_path):
+    """An app on a fresh SQLite file, its blobs on local disk or in a fresh bucket."""
+    yield from blob_app(request, tmp_path, request.param)
+
+
 @pytest.fixture
 def worker(client, people):
     return Device(client, "worker-a1")
@@ -66,11 +77,8 @@ def test_put_stores_with_201_then_answers_200_without_writing_again(app, worker)
         "width": 800,
         "height": 600,
     }
-    path = LocalBlobStore(app.config["BLOB_DIR"]).path(sha_of(data))
-    before = path.stat()
-    assert put(worker, data).status_code == 200
-    after = path.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    with not_rewritten(app, sha_of(data)):
+        assert put(worker, data).status_code == 200
 
 
 def test_head_is_200_when_stored_and_404_when_not(worker, client):
@@ -95,10 +103,8 @@ def test_another_enterprise_cannot_learn_that_a_blob_exists(app, worker, client)
     assert client.head(URL.format(sha_of(data)), headers=stranger.headers).status_code == 404
     assert client.head(URL.format(sha_of(data)), headers=colleague.headers).status_code == 200
     # Uploading the same bytes proves possession: 201 for them, the file is not written again.
-    path = LocalBlobStore(app.config["BLOB_DIR"]).path(sha_of(data))
-    before = path.stat()
-    assert put(stranger, data).status_code == 201
-    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    with not_rewritten(app, sha_of(data)):
+        assert put(stranger, data).status_code == 201
     assert client.get(URL.format(sha_of(data)), headers=stranger.headers).status_code == 200
 
 
@@ -262,3 +268,28 @@ def test_a_push_blocked_on_a_missing_photo_goes_through_after_the_upload(worker)
     assert blocked == {"seq": 1, "code": "blob_missing", "missing": [sha_of(data)]}
     put(worker, data)
     assert worker.push(command)["outcomes"][-1]["status"] == "applied"
+
+
+def test_a_photo_is_streamed_to_the_reader_never_held_whole(worker):
+    side = 1700
+    pixels = (bytes(range(256)) * (side * side * 3 // 256 + 1))[: side * side * 3]
+    noise = Image.frombytes("RGB", (side, side), pixels)
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG", compress_level=0)
+    data = buffer.getvalue()
+    assert 8 * 1024 * 1024 < len(data) < MAX_BYTES
+    assert put(worker, data).status_code == 201
+    digest = hashlib.sha256()
+    tracemalloc.start()
+    try:
+        answer = worker.client.get(URL.format(sha_of(data)), headers=worker.headers, buffered=False)
+        for chunk in answer.response:
+            digest.update(chunk)
+        answer.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert answer.headers["Content-Length"] == str(len(data)) and digest.hexdigest() == sha_of(data)
+    assert peak < 3 * 1024 * 1024, (
+        f"{peak / 1024 / 1024:.1f} MiB held to send {len(data) / 1024 / 1024:.1f} MiB"
+    )

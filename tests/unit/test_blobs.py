@@ -18,6 +18,7 @@ from sync.blobs import (
     LocalBlobStore,
     Progress,
     head,
+    open_found,
     put_chunk,
     put_whole,
     read,
@@ -64,6 +65,11 @@ def session():
 @pytest.fixture
 def store(tmp_path):
     return LocalBlobStore(tmp_path / "blobs")
+
+
+def fetched(store, found) -> bytes:
+    """Return the bytes a read found, streamed as the API streams them."""
+    return b"".join(open_found(store, found))
 
 
 def code_of(call) -> tuple[int, str, dict]:
@@ -130,8 +136,8 @@ def test_thumbnail_turns_the_photo_upright():
 
 
 def test_store_writes_atomically_and_leaves_no_temp_files(store):
-    store.write("ab" * 32, b"bytes")
-    assert store.read("ab" * 32) == b"bytes"
+    assert store.write("ab" * 32, b"bytes")
+    assert b"".join(store.open("ab" * 32)) == b"bytes"
     assert [p.name for p in store.path("ab" * 32).parent.iterdir()] == ["ab" * 32]
 
 
@@ -146,7 +152,7 @@ def test_whole_put_stores_once_and_then_answers_already_stored(session, store):
     assert (first.created, second.created, stranger.created) == (True, False, True)
     assert first.blob["media_type"] == "image/jpeg" and stranger.blob["uploaded_by"] == UPLOADER
     assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
-    assert read(session, store, sha_of(data), OTHER, set(), None).data == data
+    assert fetched(store, read(session, store, sha_of(data), OTHER, set(), None)) == data
 
 
 def test_whole_put_checks_size_then_hash_then_type(session, store):
@@ -186,7 +192,7 @@ def test_resumable_upload_goes_chunk_by_chunk_then_stores(session, store):
     assert head(session, store, sha, UPLOADER, set()) == (False, cut)
     assert head(session, store, sha, OTHER, set()) == (False, None)
     last = put_chunk(session, store, sha, f"bytes {cut}-{total - 1}/{total}", data[cut:], UPLOADER, set())
-    assert last.created and store.read(sha) == data
+    assert last.created and b"".join(store.open(sha)) == data
     assert head(session, store, sha, UPLOADER, set()) == (True, None)
     assert store.partial_offset(sha, UPLOADER) is None
 
@@ -210,7 +216,7 @@ def test_a_retried_last_chunk_finishes_an_upload_left_complete_by_a_crash(sessio
     sha, total = sha_of(data), len(data)
     store.append_partial(sha, UPLOADER, 0, data)
     last = put_chunk(session, store, sha, f"bytes 100-{total - 1}/{total}", data[100:], UPLOADER, set())
-    assert last.created and store.read(sha) == data
+    assert last.created and b"".join(store.open(sha)) == data
     again = put_chunk(session, store, sha, f"bytes 100-{total - 1}/{total}", data[100:], UPLOADER, set())
     assert not again.created
 
@@ -259,13 +265,13 @@ def test_a_bad_content_range_is_refused(session, store, header, status, code):
 def test_read_is_for_the_uploader_and_readers_of_a_referencing_scope(session, store):
     data = image_bytes()
     sha = save_blob(session, store, data, UPLOADER)
-    assert read(session, store, sha, UPLOADER, set(), None).data == data
+    assert fetched(store, read(session, store, sha, UPLOADER, set(), None)) == data
     assert code_of(lambda: read(session, store, sha, OTHER, {"enterprise:a"}, None))[:2] == (404, "not_found")
     session.execute(
         insert(tables.blob_refs).values(sha256=sha, scope="enterprise:a", entity="hazard", entity_id="h-1")
     )
     found = read(session, store, sha, OTHER, {"enterprise:a"}, None)
-    assert (found.data, found.media_type, found.etag) == (data, "image/jpeg", sha)
+    assert (fetched(store, found), found.media_type, found.etag) == (data, "image/jpeg", sha)
     assert code_of(lambda: read(session, store, sha, OTHER, {"enterprise:b"}, None))[0] == 404
     assert code_of(lambda: read(session, store, "../" * 20, UPLOADER, set(), None))[0] == 404
 
@@ -273,8 +279,8 @@ def test_read_is_for_the_uploader_and_readers_of_a_referencing_scope(session, st
 def test_thumbnail_variant_is_derived_once_and_cached(session, store):
     sha = save_blob(session, store, image_bytes("JPEG", (1280, 960)), UPLOADER)
     thumb = read(session, store, sha, UPLOADER, set(), "thumb")
-    assert thumb.media_type == "image/jpeg" and Image.open(io.BytesIO(thumb.data)).width == 320
-    assert store.read_variant(sha, "thumb") == thumb.data
+    assert thumb.media_type == "image/jpeg" and Image.open(io.BytesIO(fetched(store, thumb))).width == 320
+    assert store.read_variant(sha, "thumb") == fetched(store, thumb)
     assert code_of(lambda: read(session, store, sha, UPLOADER, set(), "huge"))[:2] == (400, "invalid")
 
 
