@@ -14,6 +14,7 @@ from PIL import Image
 
 from backend import blob_setup
 from backend.blob_setup import BlobSettingError
+from sync import blobs
 
 from ..api_client import Device
 from ..conftest import _app_for
@@ -155,3 +156,15 @@ def test_s3_settings_point_a_store_at_the_test_server(s3_bucket, s3_endpoint):
     store = blob_setup.make_store(s3_settings(s3_bucket))
     store.check()
     assert (store.bucket, store.prefix, store.client.meta.endpoint_url) == (s3_bucket, "blobs", s3_endpoint)
+
+
+def test_partials_past_the_users_cap_are_409_in_s3_too_and_nothing_more_is_held(app, worker, monkeypatch):
+    monkeypatch.setattr(blobs, "PARTIAL_BYTES_PER_USER", 3000)
+    answers = []
+    for index in range(3):
+        chunk = b"\x89PNG\r\n\x1a\n" + bytes([index]) * 1192
+        headers = {**worker.headers, "Content-Range": "bytes 0-1199/5000"}
+        answers.append(worker.client.put(URL.format(sha_of(chunk)), data=chunk, headers=headers))
+    assert [answer.status_code for answer in answers] == [202, 202, 409]
+    assert answers[2].get_json()["code"] == "too_many_partial_uploads"
+    assert app.extensions["blob_store"].partial_bytes(worker.user["id"]) == 2400
