@@ -29,6 +29,10 @@ keepalive = 30
 # served them for as long as the phones kept syncing: with 200 devices one worker of four answered 3,908
 # of 3,912 requests, and the median push took 400–900 ms instead of 70 ms.
 reuse_port = True
+# gunicorn 25+ opens a control socket at one path per user ($HOME/.gunicorn/gunicorn.ctl): every gunicorn of
+# that user on the machine (two hosts' tests, a bench beside the app, web and admin services) shares it, and
+# one was seen stopping another's worker. We do not use gunicornc; systemd signals the master instead.
+control_socket_disable = True
 # gunicorn's own lines (and its access log, when --access-logfile is given) in the app's format: with
 # LOG_FORMAT=json (or auto, away from a terminal) one JSON object a line, the access line with request_id.
 if log_format(os.environ.get("LOG_FORMAT")) == "json":

@@ -1,4 +1,4 @@
-"""gunicorn.conf.py: each worker listens on its own socket, and a port already served is refused."""
+"""gunicorn.conf.py: a listening socket per worker, a port already served refused, no control socket."""
 
 from __future__ import annotations
 
@@ -43,3 +43,14 @@ def test_a_port_something_already_listens_on_is_refused(tmp_path):
         assert started.returncode != 0
         assert f"127.0.0.1:{port} is already in use" in started.stdout + started.stderr
         assert listeners_on(port) == 1  # only the socket that was there
+
+
+def test_no_gunicorn_opens_the_per_user_control_socket(tmp_path):
+    # gunicorn 25+ defaults to one control socket per user, shared by every gunicorn of that user on the
+    # machine: a second one (another host's test, a bench) took it over and stopped the first's worker.
+    home = tmp_path / "home"
+    home.mkdir()
+    with live_server(tmp_path, extra_env={"HOME": str(home)}) as base:
+        port = int(base.rsplit(":", 1)[1])
+        assert listeners_on(port) == 1
+        assert not (home / ".gunicorn").exists()
