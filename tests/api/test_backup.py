@@ -1,11 +1,15 @@
-"""flask backup create / restore on real PostgreSQL: the same pulls and photo bytes after a restore."""
+"""flask backup create / restore on real PostgreSQL, photos on local disk or the S3 server: the same pulls
+and photo bytes after a restore into an empty database and store; anything not empty is refused."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -14,20 +18,74 @@ from backend.extensions import db
 
 from ..api_client import Device
 from ..databases import PG_URL, postgres_schema_url
+from ..s3_server import s3_settings
 
 VIEWERS = ("officer-a", "worker-b1", "bureau")
 
 
-def build_app(url: str, folder: Path, migrate: bool = False):
-    """An app on url whose photos are under folder/blobs."""
+@pytest.fixture(params=["local", "s3"])
+def store_settings(request) -> dict:
+    """Where the deployment keeps its photos: local disk, or a fresh bucket of the S3 test server."""
+    return {} if request.param == "local" else s3_settings(request.getfixturevalue("s3_bucket"))
+
+
+BUILT: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_apps():
+    """Close every app's connections after its test (before the schema goes)."""
+    yield
+    while BUILT:
+        with BUILT.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def build_app(url: str, folder: Path, settings: dict, migrate: bool = False):
+    """An app on url whose photos are under folder/blobs or in the settings' bucket."""
     folder.mkdir(parents=True, exist_ok=True)
-    app = create_app(config.TestConfig(url, folder))
+    settled = config.TestConfig(url, folder)
+    for name, value in settings.items():
+        setattr(settled, name, value)
+    app = create_app(settled)
+    BUILT.append(app)
     if migrate:
         # migrations/env.py calls Flask-SQLAlchemy's deprecated get_engine (as `flask db upgrade` does).
-        with app.app_context(), warnings.catch_warnings():
+        with app.app_context(), warnings.catch_warnings(), logging_kept():
             warnings.simplefilter("ignore", DeprecationWarning)
             upgrade()
     return app
+
+
+@contextmanager
+def logging_kept():
+    """Undo alembic.ini's logging setup (it disables every logger existing then, backend.requests too)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    disabled = {
+        name: logger.disabled
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    try:
+        yield
+    finally:
+        root.handlers[:], root.level = handlers, level
+        for name, was in disabled.items():
+            logging.getLogger(name).disabled = was
+
+
+def empty_store(app) -> None:
+    """Lose every photo: the folder removed, or every object of the bucket deleted."""
+    store = app.extensions["blob_store"]
+    if not hasattr(store, "bucket"):
+        shutil.rmtree(store.root)
+        return
+    for page in store.client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:
+            store.client.delete_objects(Bucket=store.bucket, Delete={"Objects": keys, "Quiet": True})
 
 
 def cli(app, *args):
@@ -85,9 +143,9 @@ def recreate_for_cleanup(schema: str) -> None:
     admin.dispose()
 
 
-def test_backup_then_restore_into_an_empty_database_and_store_serves_the_same(tmp_path):
+def test_backup_then_restore_into_an_empty_database_and_store_serves_the_same(tmp_path, store_settings):
     with postgres_schema_url() as url:
-        source = build_app(url, tmp_path / "source", migrate=True)
+        source = build_app(url, tmp_path / "source", store_settings, migrate=True)
         with source.app_context():
             assert "seeded" in demo.seed()
         before = what_each_viewer_sees(source)
@@ -101,10 +159,10 @@ def test_backup_then_restore_into_an_empty_database_and_store_serves_the_same(tm
 
         # The disaster: the schema and every photo gone.
         schema = drop_schema(source)
-        shutil.rmtree(tmp_path / "source" / "blobs")
+        empty_store(source)
         assert schema_tables(url) == 0
 
-        restored = build_app(url, tmp_path / "restored")
+        restored = build_app(url, tmp_path / "restored", store_settings)
         done = cli(restored, "restore", str(tmp_path / "backup"))
         assert done.exit_code == 0, done.output
         after = what_each_viewer_sees(restored)
@@ -121,18 +179,18 @@ def test_backup_then_restore_into_an_empty_database_and_store_serves_the_same(tm
         recreate_for_cleanup(schema)
 
 
-def test_a_store_holding_photos_is_refused_before_the_database_is_touched(tmp_path):
+def test_a_store_holding_photos_is_refused_before_the_database_is_touched(tmp_path, store_settings):
     with postgres_schema_url() as url:
-        source = build_app(url, tmp_path / "source", migrate=True)
+        source = build_app(url, tmp_path / "source", store_settings, migrate=True)
         with source.app_context():
             demo.seed()
         assert cli(source, "create", str(tmp_path / "backup")).exit_code == 0
         drop_schema(source, recreate=True)  # like a new database's empty `public`
-        target = build_app(url, tmp_path / "source")
+        target = build_app(url, tmp_path / "source", store_settings)
         refused = cli(target, "restore", str(tmp_path / "backup"))
         assert refused.exit_code != 0 and "照片存储不是空的" in refused.output
         assert schema_tables(url) == 0  # nothing restored
-        shutil.rmtree(tmp_path / "source" / "blobs")
+        empty_store(target)
         done = cli(target, "restore", str(tmp_path / "backup"))  # into the existing, empty schema
         assert done.exit_code == 0, done.output
         assert schema_tables(url) > 20
@@ -140,7 +198,7 @@ def test_a_store_holding_photos_is_refused_before_the_database_is_touched(tmp_pa
 
 def test_a_damaged_backup_is_refused_naming_the_file(tmp_path):
     with postgres_schema_url() as url:
-        source = build_app(url, tmp_path / "source", migrate=True)
+        source = build_app(url, tmp_path / "source", {}, migrate=True)
         with source.app_context():
             demo.seed()
         assert cli(source, "create", str(tmp_path / "backup")).exit_code == 0

@@ -9,6 +9,7 @@ import pytest
 from backend import config, create_app
 
 from ..redis_server import refused_url, require_redis, silent_server
+from ..s3_server import s3_settings
 
 
 def health(app):
@@ -23,7 +24,7 @@ def test_every_configured_part_answers_ok(request, database):
     assert body["checks"]["database"]["status"] == "ok"
     assert isinstance(body["checks"]["database"]["ms"], float)
     assert body["checks"]["redis"] == {"status": "not configured"}
-    assert body["checks"]["storage"]["status"] in ("ok", "unknown")
+    assert body["checks"]["storage"]["status"] == "ok"
 
 
 def test_a_database_that_cannot_be_opened_answers_503_naming_it(tmp_path):
@@ -66,8 +67,6 @@ def test_a_hung_redis_cannot_hang_the_health_check(app):
 
 def test_a_blob_folder_that_cannot_be_written_answers_503(app, tmp_path):
     store = app.extensions["blob_store"]
-    if not hasattr(store, "check"):
-        pytest.skip("this blob store has no check() yet")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the blob folder should be")
     store.root = blocker
@@ -80,3 +79,18 @@ def test_health_is_documented_with_its_503(app):
     document = app.test_client().get("/api/openapi.json").get_json()
     answers = document["paths"]["/api/v1/health"]["get"]["responses"]
     assert {"200", "503"} <= set(answers)
+
+
+def test_a_bucket_that_answers_is_ok_and_a_missing_one_is_503(tmp_path, s3_bucket):
+    settings = s3_settings(s3_bucket)
+    good = config.TestConfig(f"sqlite:///{tmp_path / 'app.db'}", tmp_path)
+    for name, value in settings.items():
+        setattr(good, name, value)
+    status, body = health(create_app(good))
+    assert status == 200 and body["checks"]["storage"]["status"] == "ok"
+    good.BLOB_STORE = "s3://no-such-bucket-here/blobs"
+    status, body = health(create_app(good))
+    assert status == 503 and body["checks"]["storage"]["status"] == "error"
+    assert (
+        "ClientError" in body["checks"]["storage"]["error"] and body["checks"]["database"]["status"] == "ok"
+    )
