@@ -1,8 +1,10 @@
-"""What the two-host test reads back: raw pull pages, hazard histories against the command log, photos."""
+"""What the two-host test reads back: pull pages, hazard histories, one host's answers, notifications."""
 
 from __future__ import annotations
 
+import http.client
 import io
+import json
 import random
 from collections import Counter
 from urllib.parse import urlencode
@@ -55,3 +57,36 @@ def noisy_png(seed: int, side: int = 300) -> bytes:
     buffer = io.BytesIO()
     Image.frombytes("RGB", (side, side), pixels).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+class Raw:
+    """A whole answer: status, headers, body."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+def direct(world, host: int, token: str | None, path: str, method: str = "GET", body=None) -> Raw:
+    """Send one request to one host itself, past the proxy."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body is not None:
+        headers["Content-Type"], body = "application/json", json.dumps(body)
+    connection = http.client.HTTPConnection("127.0.0.1", world.hosts[host].port, timeout=15)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return Raw(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+def notifications(world, where: str, **params) -> list[tuple[str, str]]:
+    """Return (user_id, kind) of every stored notification matching a condition on its data."""
+    query = (
+        f"SELECT data->>'user_id', data->>'kind' FROM sync_entities WHERE entity = 'notification' AND {where}"
+    )
+    return [tuple(row) for row in world.rows(query, **params)]

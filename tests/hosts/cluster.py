@@ -1,7 +1,8 @@
-"""Two gunicorn hosts with their own instance folders behind the round-robin proxy, sharing every store."""
+"""Two gunicorn hosts with instance folders of their own behind the proxy, a worker, the scheduler."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import socket
@@ -21,6 +22,7 @@ from tests.fault.server import KillableServer
 from tests.live_server import BIN, ROOT
 
 from .proxy import RoundRobinProxy
+from .services import shared_stores
 
 HOSTS = 2
 WORKERS_PER_HOST = 2
@@ -32,25 +34,33 @@ class Cluster:
     """What the two-host test drives and inspects."""
 
     hosts: list[KillableServer]
-    proxy: RoundRobinProxy
+    proxy: RoundRobinProxy | None
     engine: Engine
     folder: Path
     shared: dict[str, str]
     background: list[subprocess.Popen] = field(default_factory=list)
+    worker: subprocess.Popen | None = None
+    scheduler: subprocess.Popen | None = None
 
-    def flask(self, host: int, *args: str) -> subprocess.Popen:
-        """Start `flask <args>` with a host's environment (its instance folder), as its cron would."""
-        log = open(self.folder / f"flask-{host}-{'-'.join(args)}.log", "a")  # noqa: SIM115 (closed by wait)
+    def flask(self, machine: int | str, *args: str) -> subprocess.Popen:
+        """Start `flask <args>` on a host (its environment) or on a machine of its own (worker, scheduler)."""
+        if isinstance(machine, int):
+            env = self.hosts[machine].env
+        else:
+            env = {**os.environ, **self.shared, "FLASK_APP": "wsgi"}
+            env["INSTANCE_PATH"] = str(self.folder / machine / "instance")
+        log = open(self.folder / f"flask-{machine}-{'-'.join(args)}.log", "a")  # noqa: SIM115 (closed later)
         process = subprocess.Popen(
-            [str(BIN / "flask"), *args],
-            cwd=ROOT,
-            env=self.hosts[host].env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            [str(BIN / "flask"), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         process.log = log  # type: ignore[attr-defined]
         self.background.append(process)  # ended with the cluster if a test fails before waiting on it
         return process
+
+    def check_running(self) -> None:
+        """Fail when the worker or the scheduler has stopped."""
+        for process in (self.worker, self.scheduler):
+            assert process.poll() is None, f"{' '.join(process.args[1:])} exited; see {process.log.name}"
 
     def wait(self, process: subprocess.Popen, seconds: float = COMMAND_SECONDS) -> str:
         """Wait for a `flask` process to end well; return what it printed."""
@@ -86,6 +96,19 @@ class Cluster:
             time.sleep(0.01)
         raise AssertionError(f"host {host} still accepts connections 10 s after SIGKILL")
 
+    def wait_fanned_out(self, notice_id: str, seconds: float = 30) -> None:
+        """Return once a notice's fan-out is done, whoever did it."""
+        deadline = time.monotonic() + seconds
+        while self.scalar("SELECT done_at FROM notice_fanouts WHERE notice_id = :id", id=notice_id) is None:
+            assert time.monotonic() < deadline, "the notice's fan-out did not finish"
+            time.sleep(0.1)
+
+    def revive(self) -> None:
+        """Start again every host that was killed, on its own port."""
+        for host in self.hosts:
+            if host.process is not None and host.process.poll() is not None:
+                host.start()
+
     def rows(self, query: str, **params) -> list[tuple]:
         """Return every row of a query on the shared database."""
         with self.engine.connect() as connection:
@@ -99,28 +122,28 @@ class Cluster:
             time.sleep(0.1)
 
 
-def shared_settings(folder: Path, database_url: str) -> dict[str, str]:
-    """Return what every host must share: the database, the photos, and the keys that sign and push."""
+def shared_settings(database_url: str, stores: dict[str, str]) -> dict[str, str]:
+    """Return what every host must share: the stores, and the keys that sign tokens and pushes."""
     vapid = ec.generate_private_key(ec.SECP256R1())
     return {
         "DATABASE_URL": database_url,
+        **stores,
         # Tokens signed by one host are checked by the other: the keys must not come from instance folders.
         "SECRET_KEY": secrets.token_urlsafe(48),
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),
         "VAPID_PRIVATE_KEY": private_key_text(vapid),
         "VAPID_PUBLIC_KEY": application_server_key(vapid),
         "PUBLIC_BASE_URL": "https://anquan.example.test",
-        "BLOB_DIR": str(folder / "shared-blobs"),
         "DEMO_DATA": "1",
     }
 
 
 @contextmanager
 def cluster(folder: Path):
-    """Yield two prepared, running hosts behind the proxy; stop every process afterwards, even on failure."""
+    """Yield two prepared, running hosts behind the proxy, a worker and the scheduler; stop them all after."""
     with ExitStack() as stack:
         database_url = stack.enter_context(postgres_schema_url())
-        shared = shared_settings(folder, database_url)
+        shared = shared_settings(database_url, shared_stores(stack))
         hosts = []
         for number in range(HOSTS):
             home = folder / f"host-{number}"
@@ -129,16 +152,19 @@ def cluster(folder: Path):
             host.env.update(shared)
             hosts.append(host)
             stack.callback(host.stop)
-        hosts[0].prepare()
-        _start_all(hosts)
-        proxy = RoundRobinProxy([host.port for host in hosts])
-        proxy.start()
-        stack.callback(proxy.stop)
         engine = create_engine(database_url)
         stack.callback(engine.dispose)
-        world = Cluster(hosts, proxy, engine, folder, shared)
+        world = Cluster(hosts, None, engine, folder, shared)
         stack.callback(_end_background, world)
+        hosts[0].prepare()
+        world.worker = world.flask("worker", "jobs", "worker")
+        world.scheduler = world.flask("scheduler", "jobs", "scheduler")
+        _start_all(hosts)
+        world.proxy = RoundRobinProxy([host.port for host in hosts])
+        world.proxy.start()
+        stack.callback(world.proxy.stop)
         yield world
+        world.check_running()
 
 
 def _start_all(hosts: list[KillableServer]) -> None:

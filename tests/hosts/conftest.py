@@ -9,6 +9,13 @@ from .cluster import cluster
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    """Two hosts, the proxy and the shared stores; the last test kills a host, so it comes last."""
+    """Two hosts, the proxy, the worker, the scheduler and the shared stores."""
     with cluster(tmp_path_factory.mktemp("hosts")) as started:
         yield started
+
+
+@pytest.fixture
+def killing_world(world):
+    """The world for a test that kills hosts: they are started again after it (tests run in any order)."""
+    yield world
+    world.revive()

@@ -61,6 +61,12 @@ class RoundRobinProxy:
         """Return the requests that arrived at or after a time.monotonic() moment."""
         return [served for served in list(self.log) if served.at >= moment]
 
+    def wait_in_flight(self, seconds: float = 2) -> None:
+        """Return once a request is being answered (or after seconds): a kill then cuts one short."""
+        deadline = time.monotonic() + seconds
+        while self.in_flight == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)
+
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", self.port))

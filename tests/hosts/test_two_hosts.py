@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
-import json
 import threading
 import time
 from collections import Counter
@@ -17,9 +15,10 @@ from tests.fault.device import API, Device
 from tests.fault.run import join_all, start_threads
 from tests.protocol.client import sha256_hex, uuid7
 
-from .checks import histories_match, noisy_png, pull_pages
+from .checks import direct, histories_match, noisy_png, notifications, pull_pages
+from .services import bucket_keys, enqueue_periodic, job_result
 
-pytestmark = pytest.mark.postgres
+pytestmark = pytest.mark.postgres  # and Redis: the world fixture skips (fails in CI) without either
 
 PASSWORD = "demo1234"
 TAG = "[hosts]"
@@ -35,9 +34,8 @@ AFTER_KILL_SECONDS = 3.0
 
 def device(world, name: str, username: str, seed: int, seconds: float = 60) -> Device:
     """A signed-in phone of a demo user that speaks only to the proxy."""
-    phone = Device(
-        world.folder / name, world.proxy.base, username, PASSWORD, seed, time.monotonic() + seconds
-    )
+    deadline = time.monotonic() + seconds
+    phone = Device(world.folder / name, world.proxy.base, username, PASSWORD, seed, deadline)
     phone.login()
     return phone
 
@@ -104,10 +102,13 @@ def test_a_resumable_uploads_chunks_alternate_hosts_and_the_photo_is_served_by_b
     completed_on = chunks[-1]
     for phone in (worker, officer):  # the uploader, then a colleague the report showed it to
         for host in (1 - completed_on, completed_on):
-            stored = _direct(world, host, phone.transport.token, f"{API}/blobs/{sha}")
+            stored = direct(world, host, phone.transport.token, f"{API}/blobs/{sha}")
             assert (stored.status, sha256_hex(stored.body)) == (200, sha)
-            thumb = _direct(world, host, phone.transport.token, f"{API}/blobs/{sha}?variant=thumb")
+            thumb = direct(world, host, phone.transport.token, f"{API}/blobs/{sha}?variant=thumb")
             assert (thumb.status, thumb.headers.get("content-type")) == (200, "image/jpeg")
+    assert len(bucket_keys(world.shared, sha)) == 2, "the photo and its thumbnail are in the bucket"
+    folders = [host.folder / "instance" for host in world.hosts]
+    assert [p for f in folders for p in f.rglob("*") if p.is_file() and p.parent != f] == [], "none on disk"
 
 
 def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(world):
@@ -126,12 +127,15 @@ def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(w
         o["status"] for o in (*officer.state["outcomes"].values(), *bureau.state["outcomes"].values())
     ] == ["applied"] * 3
     world.settle()
-    # Every host's cron ticks at once, while the fan-out the push kicked may still run on a host.
+    # The worker runs a queued tick while each host runs `flask notify tick` as a cron would, all at once;
+    # the fan-out the push queued may still be running on the worker.
+    queued = enqueue_periodic(world.shared, "notify tick")
     ticks = [world.flask(host, "notify", "tick") for host in (0, 1)]
-    printed = [world.wait(tick) for tick in ticks]
-    _wait_fanned_out(world, notice_id)
+    printed = [job_result(queued), *(world.wait(tick) for tick in ticks)]
+    world.wait_fanned_out(notice_id)
+    print("\nTICKS " + " | ".join(text.strip() for text in printed))
 
-    inboxes = _notifications(world, "data->>'notice_id' = :id", id=notice_id)
+    inboxes = notifications(world, "data->>'notice_id' = :id", id=notice_id)
     reached = {enterprise for (enterprise,) in world.rows(REACHED, id=notice_id)}
     recipients = {user for (user,) in world.rows(PEOPLE_OF, ids=list(reached))}
     readers = ("worker-a1", "contractor-a", "officer-b", "worker-b1")
@@ -144,7 +148,7 @@ def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(w
 
     reminded = Counter(
         (user, kind)
-        for user, kind in _notifications(world, "data->'source'->>'id' = :id", id=hazard_id)
+        for user, kind in notifications(world, "data->'source'->>'id' = :id", id=hazard_id)
         if kind in REMINDER_KINDS
     )
     assert reminded and max(reminded.values()) == 1, f"a reminder went twice: {reminded}; ticks: {printed}"
@@ -156,27 +160,33 @@ def test_a_notice_fans_out_once_and_a_reminder_goes_once_while_both_hosts_tick(w
         ("bureau", "major_hazard_overdue"),
         ("bureau", "major_hazard_reported"),
     }
-    digests = Counter(_notifications(world, "data->>'kind' LIKE 'digest%'"))
+    digests = Counter(notifications(world, "data->>'kind' LIKE 'digest%'"))
     assert not digests or max(digests.values()) == 1, f"a digest went twice: {digests}"
+    # With REDIS_URL the hosts run no periodic job: every claim on one was the worker's.
+    owners = {
+        owner.split(":")[1] for (owner,) in world.rows("SELECT owner FROM job_runs WHERE owner IS NOT NULL")
+    }
+    assert owners == {str(world.worker.pid)}
 
 
 def test_a_sign_in_refreshed_or_ended_on_one_host_is_so_on_the_other(world):
     credentials = {"username": "officer-b", "password": PASSWORD}
-    signed_in = _direct(world, 0, None, f"{API}/auth/login", "POST", credentials).json
+    signed_in = direct(world, 0, None, f"{API}/auth/login", "POST", credentials).json
     access, refresh = signed_in["access_token"], signed_in["refresh_token"]
-    assert _direct(world, 1, access, f"{API}/me").status == 200
-    renewed = _direct(world, 1, refresh, f"{API}/auth/refresh", "POST")
+    assert direct(world, 1, access, f"{API}/me").status == 200
+    renewed = direct(world, 1, refresh, f"{API}/auth/refresh", "POST")
     assert renewed.status == 200
     # The spent refresh token again, on the other host: theft, so the whole sign-in ends everywhere.
-    assert _direct(world, 0, refresh, f"{API}/auth/refresh", "POST").status == 401
-    assert _direct(world, 1, renewed.json["access_token"], f"{API}/me").status == 401
-    again = _direct(world, 1, None, f"{API}/auth/login", "POST", credentials).json
-    assert _direct(world, 0, again["access_token"], f"{API}/auth/logout", "POST").status == 204
-    assert _direct(world, 1, again["access_token"], f"{API}/me").status == 401
-    assert _direct(world, 1, again["refresh_token"], f"{API}/auth/refresh", "POST").status == 401
+    assert direct(world, 0, refresh, f"{API}/auth/refresh", "POST").status == 401
+    assert direct(world, 1, renewed.json["access_token"], f"{API}/me").status == 401
+    again = direct(world, 1, None, f"{API}/auth/login", "POST", credentials).json
+    assert direct(world, 0, again["access_token"], f"{API}/auth/logout", "POST").status == 204
+    assert direct(world, 1, again["access_token"], f"{API}/me").status == 401
+    assert direct(world, 1, again["refresh_token"], f"{API}/auth/refresh", "POST").status == 401
 
 
-def test_kill_9_of_one_host_loses_nothing_acknowledged_and_the_devices_finish_on_the_other(world):
+def test_kill_9_of_one_host_loses_nothing_acknowledged_and_the_devices_finish_on_the_other(killing_world):
+    world = killing_world
     phones = [device(world, f"k{n}", name, 20 + n) for n, name in enumerate(("worker-a1", "worker-b1"))]
     phones += [device(world, "k2", "contractor-a", 22), device(world, "k3", "officer-b", 23)]
     stop, errors = threading.Event(), []
@@ -193,7 +203,7 @@ def test_kill_9_of_one_host_loses_nothing_acknowledged_and_the_devices_finish_on
     began = time.monotonic()
     threads = start_threads(keep_pushing, phones)
     time.sleep(BEFORE_KILL_SECONDS)
-    _wait_for_requests_in_flight(world.proxy)  # mid-run: some answers are cut short by the kill
+    world.proxy.wait_in_flight()  # mid-run: some answers are cut short by the kill
     in_flight = world.proxy.in_flight
     killed = world.kill9(0)
     time.sleep(AFTER_KILL_SECONDS)
@@ -238,47 +248,3 @@ def test_kill_9_of_one_host_loses_nothing_acknowledged_and_the_devices_finish_on
 
 def _auth(phone: Device) -> dict[str, str]:
     return {"Authorization": f"Bearer {phone.transport.token}"}
-
-
-class _Raw:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def json(self) -> dict:
-        return json.loads(self.body)
-
-
-def _direct(world, host: int, token: str | None, path: str, method: str = "GET", body=None) -> _Raw:
-    """Send one request to one host itself, past the proxy."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if body is not None:
-        headers["Content-Type"], body = "application/json", json.dumps(body)
-    connection = http.client.HTTPConnection("127.0.0.1", world.hosts[host].port, timeout=15)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return _Raw(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        connection.close()
-
-
-def _notifications(world, where: str, **params) -> list[tuple[str, str]]:
-    """(user_id, kind) of every stored notification matching a condition on its data."""
-    query = (
-        f"SELECT data->>'user_id', data->>'kind' FROM sync_entities WHERE entity = 'notification' AND {where}"
-    )
-    return [tuple(row) for row in world.rows(query, **params)]
-
-
-def _wait_for_requests_in_flight(proxy, seconds: float = 2) -> None:
-    deadline = time.monotonic() + seconds
-    while proxy.in_flight == 0 and time.monotonic() < deadline:
-        time.sleep(0.001)
-
-
-def _wait_fanned_out(world, notice_id: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while world.scalar("SELECT done_at FROM notice_fanouts WHERE notice_id = :id", id=notice_id) is None:
-        assert time.monotonic() < deadline, "the notice's fan-out did not finish"
-        time.sleep(0.1)
