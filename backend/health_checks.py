@@ -20,7 +20,7 @@ DATABASE_STATEMENT_MS = 2000
 
 
 def timed(probe: Callable[[], None]) -> dict:
-    """Run one probe: {status: ok, ms}, or {status: error, ms, error} naming the failure (the log has more)."""
+    """Run one probe: {status: ok, ms}, or {status: error, ms, error} naming the failure (logged in full)."""
     started = time.perf_counter()
     try:
         probe()
