@@ -11,7 +11,7 @@ from sync import json_columns
 
 from . import models  # noqa: F401  (registers the tables on the shared metadata)
 from .accept_encoding import init_accept_encoding
-from .api import auth, blobs, deliveries, exports, health, notices, office_channels, push, sync
+from .api import auth, blobs, bureau, deliveries, exports, health, notices, office_channels, push, sync
 from .api.errors import register_error_handlers
 from .api_docs import init_api_docs
 from .blob_setup import init_blobs
@@ -40,6 +40,7 @@ API_BLUEPRINTS = (
     office_channels.blp,
     deliveries.blp,
     notices.blp,
+    bureau.blp,
 )
 
 

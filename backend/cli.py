@@ -38,6 +38,21 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(cadence)
 
+    regions = AppGroup("regions", help="GB/T 2260 region nodes (data shipped with the code).")
+
+    @regions.command("publish")
+    def regions_publish() -> None:
+        """Write the region entities bureaus pull, where they differ from the region data."""
+        from .extensions import db
+        from .region_entities import publish_regions
+        from .sync_setup import sync_engine
+
+        count = publish_regions(db.session, sync_engine())
+        db.session.commit()
+        click.echo(f"regions: {count} recorded")
+
+    app.cli.add_command(regions)
+
     blob_group = AppGroup("blobs", help="Stored photos.")
 
     @blob_group.command("sweep")

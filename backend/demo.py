@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from sync.wire import utc_now
 
-from . import demo_data, demo_records
+from . import demo_data, demo_records, demo_wenshui
 from .demo_notices import seed_notices
 from .demo_stories import StoryTeller, photo, push_one
 from .derived.badge import badge_change
@@ -17,6 +17,7 @@ from .derived.tick import tick
 from .extensions import db
 from .models import Enterprise, User
 from .passwords import hash_password
+from .region_entities import publish_regions
 from .sync_setup import publish, sync_engine
 
 
@@ -24,19 +25,21 @@ def seed() -> str:
     """Seed once: an empty users table gets the demo data; anything else is left alone."""
     if db.session.scalar(select(func.count()).select_from(User)):
         return "database already has users: demo data not seeded"
+    publish_regions(db.session, sync_engine())
     enterprises = _enterprises()
     users = _users(enterprises)
     for user in users.values():
         if user.enterprise_id:
             sync_engine().record_change(db.session, badge_change(user.id))
     db.session.commit()
-    for index, hazard in enumerate(demo_data.HAZARDS):
+    hazards = [*demo_data.HAZARDS, *demo_wenshui.HAZARDS]
+    for index, hazard in enumerate(hazards):
         _hazard_story(index, hazard, users)
-    told = StoryTeller(enterprises, users).tell(demo_records.STORIES)
+    told = StoryTeller(enterprises, users).tell([*demo_records.STORIES, *demo_wenshui.STORIES])
     told += seed_notices(users)
     derived = tick(db.session, sync_engine())
     return (
-        f"seeded {len(enterprises)} enterprises, {len(users)} users, {len(demo_data.HAZARDS)} hazards, "
+        f"seeded {len(enterprises)} enterprises, {len(users)} users, {len(hazards)} hazards, "
         f"{told} other records; derived: {derived['due']} due, {derived['person_record']} person records"
     )
 
@@ -65,6 +68,7 @@ def _users(enterprises: dict[str, Enterprise]) -> dict[str, User]:
             role=spec["role"],
             enterprise_id=enterprise.id if enterprise else None,
             employment_type=spec.get("employment_type", "own"),
+            region_code=spec.get("region_code"),
             password_hash=password_hash,
         )
         db.session.add(user)

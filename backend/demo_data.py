@@ -11,6 +11,7 @@ ENTERPRISES = [
         "flags": ["metal_smelting", "gas", "confined_space", "confined_space_toxic", "labour_intensive"],
         "standardisation_grade": 2,
         "address": "交城县夏家营镇工业园区",
+        "region_code": "141122",  # 交城县
     },
     {
         "key": "B",
@@ -20,11 +21,44 @@ ENTERPRISES = [
         "flags": ["dust_explosion"],
         "standardisation_grade": 3,
         "address": "交城县天宁镇",
+        "region_code": "141122",
+    },
+    # 文水县, the neighbouring county: its bureau sees this one, and nothing of 交城县 (and the reverse).
+    {
+        "key": "C",
+        "uscc": "91141121MA0HX2K343",
+        "name": "文水县示范特钢有限公司",
+        "industry": "metallurgy",  # 电弧炉炼钢: 黑色金属冶炼和压延加工业 (GB/T 4754 大类 31)
+        "flags": ["metal_smelting", "confined_space"],
+        "standardisation_grade": 3,
+        "address": "文水县开栅镇工业园区",
+        "region_code": "141121",  # 文水县
     },
 ]
 
 USERS = [
-    {"username": "bureau", "display_name": "县应急管理局 执法员", "role": "bureau", "enterprise": None},
+    # Bureaus by region node (GB/T 2260): two counties of 吕梁市, and the city over both.
+    {
+        "username": "bureau",
+        "display_name": "交城县应急管理局 执法员",
+        "role": "bureau",
+        "enterprise": None,
+        "region_code": "141122",
+    },
+    {
+        "username": "bureau-wenshui",
+        "display_name": "文水县应急管理局 执法员",
+        "role": "bureau",
+        "enterprise": None,
+        "region_code": "141121",
+    },
+    {
+        "username": "bureau-lvliang",
+        "display_name": "吕梁市应急管理局 执法员",
+        "role": "bureau",
+        "enterprise": None,
+        "region_code": "141100",
+    },
     {
         "username": "principal-a",
         "display_name": "王建国（主要负责人）",
@@ -43,6 +77,8 @@ USERS = [
     },
     {"username": "officer-b", "display_name": "陈安全（安全管理员）", "role": "officer", "enterprise": "B"},
     {"username": "worker-b1", "display_name": "周师傅（抛光车间）", "role": "worker", "enterprise": "B"},
+    {"username": "officer-c", "display_name": "武安全（安全管理员）", "role": "officer", "enterprise": "C"},
+    {"username": "worker-c1", "display_name": "郭师傅（熔炼工段）", "role": "worker", "enterprise": "C"},
 ]
 
 # Each hazard is a story of commands: (days ago, who, command type, args). "@photo" makes a photo.

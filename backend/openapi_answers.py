@@ -73,6 +73,16 @@ BY_OPERATION = {
     "office_channels.list_office_channels:get": {403: Answer("forbidden: officers, principals, bureau")},
     "office_channels.put_office_channel:put": {403: Answer("forbidden: officers, principals, bureau")},
     "deliveries.list_deliveries:get": {403: Answer("forbidden: officers, principals, bureau")},
+    "bureau.list_records:get": {
+        400: Answer("invalid: unknown entity, limit not 1..200, or a cursor not of this list"),
+        403: Answer("forbidden: bureaus only"),
+        404: Answer("not_found: no such enterprise in this bureau's region"),
+    },
+    "bureau.get_record:get": {
+        400: Answer("invalid: unknown entity"),
+        403: Answer("forbidden: bureaus only"),
+        404: Answer("not_found: no such enterprise in this bureau's region, or no such record of it"),
+    },
     "notices.list_recipients:get": {
         403: Answer("forbidden: the bureau, or the enterprise's own officers and principals"),
         404: Answer("not_found: no such notice"),

@@ -15,7 +15,7 @@ from .models import User
 from .notify import workflow
 from .records import KIND_FIELDS, MOMENT_FIELDS
 from .rules.late_entry import is_late
-from .scopes import cursor_fingerprint, visible_scopes
+from .scopes import cursor_fingerprint, pulled_scopes, visible_scopes
 
 COMMAND_SPECS = (
     *hazard.SPECS,
@@ -29,19 +29,21 @@ COMMAND_SPECS = (
 # Command type names: the only values the push metrics' `type` label takes (anything else is "other").
 COMMAND_TYPES = frozenset(spec.type for spec in COMMAND_SPECS)
 
-# Every entity type a pull can carry: those commands change, and those the server derives.
+# Every entity type a pull can carry: those commands change, those the server derives, and the region
+# nodes (data shipped with the code, backend/region_entities.py).
 ENTITY_TYPES = tuple(
     sorted(
         {spec.entity for spec in COMMAND_SPECS}
         | {entity for spec in COMMAND_SPECS for entity in spec.also_changes}
         | {module.ENTITY for module in DERIVED_MODULES}
+        | {"region"}
     )
 )
 
 
 def init_sync(app: Flask) -> None:
     """Create the engine once per app and keep it in app.extensions."""
-    engine = SyncEngine(visible_scopes, fingerprint_policy=cursor_fingerprint)
+    engine = SyncEngine(visible_scopes, fingerprint_policy=cursor_fingerprint, pull_policy=pulled_scopes)
     for spec in COMMAND_SPECS:
         engine.register(spec)
     # A push marks the enterprises it touched; the derived job recomputes them after the commit.

@@ -54,7 +54,7 @@ def seed_recipients(session, count: int, per_enterprise: int = PEOPLE_PER_ENTERP
     enterprise_ids = [str(uuid.uuid4()) for _ in range(-(-count // per_enterprise))]
     enterprises = [
         {"id": e, "uscc": uscc(offset + n), "name": f"压测企业{offset + n}", "flags": [], "address": "",
-         "created_at": now, "history": []}
+         "region_code": "141122", "created_at": now, "history": []}
         for n, e in enumerate(enterprise_ids)
     ]  # fmt: skip
     for start in range(0, len(enterprises), ROWS_PER_STATEMENT):

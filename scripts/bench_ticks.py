@@ -102,6 +102,7 @@ def seed(enterprises: int) -> None:
             insert(Enterprise.__table__),
             [
                 {"id": e, "uscc": uscc(i), "name": f"企业{i:05d}", "flags": [], "address": "", "history": []}
+                | {"region_code": "141122"}
                 | {"created_at": REGISTERED}
                 for i, e in enumerate(ids)
             ],

@@ -39,9 +39,13 @@ class SyncEngine:
         scope_policy: ScopePolicy,
         clock: Callable[[], datetime] = utc_now,
         fingerprint_policy: FingerprintPolicy | None = None,
+        pull_policy: ScopePolicy | None = None,
     ):
         self.registry = CommandRegistry()
         self.scope_policy = scope_policy
+        # What a reader's pull carries, when narrower than what they may read and act on (a bureau pulls
+        # summaries and reads records online); by default the same scopes.
+        self.pull_policy = pull_policy or scope_policy
         self.fingerprint_policy = fingerprint_policy or pull.scope_fingerprint
         self.clock = clock
         self.after_push: list[AfterPush] = []
@@ -54,8 +58,12 @@ class SyncEngine:
         self.registry.register(spec)
 
     def scopes_for(self, session: Session, actor: Actor) -> set[str]:
-        """Return the scopes an actor may read."""
+        """Return the scopes an actor may read and act on."""
         return set(self.scope_policy(session, actor))
+
+    def pull_scopes_for(self, session: Session, actor: Actor) -> set[str]:
+        """Return the scopes an actor's pull carries."""
+        return set(self.pull_policy(session, actor))
 
     def push(
         self, session: Session, actor: Actor, body: Any, body_bytes: int, text_clean: bool = False
@@ -120,7 +128,7 @@ class SyncEngine:
                 fields={"client_id": ["must be a UUID string"]},
             )
         header = pull.read_header(session, actor, client_id)
-        scopes = self.scopes_for(session, actor)
+        scopes = self.pull_scopes_for(session, actor)
         fingerprint = self.fingerprint_policy(actor, scopes)
         return pull.read_page(session, scopes, cursor, limit, fingerprint, header)
 

@@ -86,6 +86,9 @@ entities = Table(
     # The field store.MOMENT_FIELDS names (a drill's ended_at): RFC 3339 UTC text, which sorts as time.
     Column("moment", String(32)),
     Index("ix_sync_entities_scope_position", "scope", "position"),
+    # One record type of one scope, newest change first: a bureau pages an enterprise's hazards online
+    # without reading its other records.
+    Index("ix_sync_entities_scope_entity_position", "scope", "entity", "position"),
     Index("ix_sync_entities_position", "position"),
     # Reports read one record type of one enterprise (cadences, ledgers), by status and kind; the last
     # moment of a (type, status, kind) is the end of its range: one probe, however long the history.

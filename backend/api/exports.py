@@ -1,4 +1,5 @@
-"""Ledger exports (台账导出) as xlsx: an enterprise's own for its managers, any or all for the bureau."""
+"""Ledger exports (台账导出) as xlsx: an enterprise's own for its managers, any or all of its region for a
+bureau."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from ..ledgers import LEDGERS
 from ..ledgers.workbook import ALL_ENTERPRISES, build
 from ..models import Enterprise
 from ..openapi import ApiBlueprint
+from ..rules.regions import within
 from ..rules.roles import MANAGER_ROLES
+from ..scopes import enterprises_in
 from .errors import ApiError
 
 blp = ApiBlueprint("exports", __name__, url_prefix="/api/v1/exports", description="Ledger spreadsheets")
@@ -23,12 +26,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def enterprises_for(user, enterprise_id: str | None) -> tuple[list[Enterprise], bool]:
-    """Return the enterprises a person may export, and whether that is the whole county."""
+    """Return the enterprises a person may export, and whether that is the bureau's whole region."""
     if user.role == "bureau":
+        region = user.region_code or ""
         if not enterprise_id:
-            return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name))), True
+            ids = enterprises_in(region) if region else select(Enterprise.id).where(False)
+            query = select(Enterprise).where(Enterprise.id.in_(ids)).order_by(Enterprise.name)
+            return list(db.session.scalars(query)), True
         enterprise = db.session.get(Enterprise, enterprise_id)
-        if enterprise is None:
+        # Another region's enterprise answers as one that does not exist.
+        if enterprise is None or not within(enterprise.region_code, region):
             raise ApiError(404, "not_found")
         return [enterprise], False
     if user.role not in MANAGER_ROLES:

@@ -1,4 +1,4 @@
-"""Office channels: the WeCom/DingTalk robot webhooks of one's enterprise, or of the bureau."""
+"""Office channels: the WeCom/DingTalk robot webhooks of one's enterprise, or of one's bureau (its region)."""
 
 from __future__ import annotations
 
@@ -19,18 +19,23 @@ blp = ApiBlueprint(
 )
 
 
-def _owner() -> str | None:
-    """Return whose channels the caller manages: their enterprise (officer, principal) or the bureau."""
-    if current_user.role == "bureau":
-        return None
+def _owner() -> tuple[str | None, str | None]:
+    """Return whose channels the caller manages: (their enterprise, None) for an officer or principal,
+    (None, its region node) for a bureau."""
+    if current_user.role == "bureau" and current_user.region_code:
+        return None, current_user.region_code
     if current_user.role in MANAGER_ROLES and current_user.enterprise_id:
-        return current_user.enterprise_id
+        return current_user.enterprise_id, None
     raise ApiError(403, "forbidden")
 
 
-def _channels_of(owner: str | None):
-    column = OfficeChannel.enterprise_id
-    return select(OfficeChannel).where(column.is_(None) if owner is None else column == owner)
+def _channels_of(owner: tuple[str | None, str | None]):
+    enterprise_id, region = owner
+    if enterprise_id is None:
+        return select(OfficeChannel).where(
+            OfficeChannel.enterprise_id.is_(None), OfficeChannel.region_code == region
+        )
+    return select(OfficeChannel).where(OfficeChannel.enterprise_id == enterprise_id)
 
 
 @blp.route("/office-channels", methods=["GET"])
@@ -51,7 +56,10 @@ def put_office_channel(body):
     owner = _owner()
     channel = db.session.scalars(_channels_of(owner).where(OfficeChannel.kind == body["kind"])).first()
     if channel is None:
-        channel = OfficeChannel(id=str(uuid.uuid4()), enterprise_id=owner, kind=body["kind"])
+        enterprise_id, region = owner
+        channel = OfficeChannel(
+            id=str(uuid.uuid4()), enterprise_id=enterprise_id, region_code=region, kind=body["kind"]
+        )
         db.session.add(channel)
     channel.url, channel.name, channel.active = body["url"], body["name"], body["active"]
     channel.secret = body["secret"] or None

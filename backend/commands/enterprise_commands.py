@@ -11,9 +11,12 @@ from sync import Change, CommandContext, CommandSpec, Text
 from ..extensions import db
 from ..models import Enterprise
 from ..rules.people_rules import Person, enterprise_decision, local_day
+from ..rules.regions import within
 from ..schemas.people import ConfirmLedgerArgs, EnterpriseRegisterArgs, EnterpriseUpdateArgs
+from ..scopes import bureau_region
 from .common import history_event, load_args, reject
 
+OUTSIDE_REGION = Text("该县（区）不在本局辖区内", "That county is not in your region")
 USCC_TAKEN = Text("该统一社会信用代码已登记", "This unified social credit code is already registered")
 
 
@@ -50,6 +53,9 @@ def register(ctx: CommandContext) -> Change:
     if ctx.current is not None or db.session.get(Enterprise, ctx.command.entity_id) is not None:
         raise reject("conflict")
     args = load_args(EnterpriseRegisterArgs(), ctx.command.args)
+    region = bureau_region(ctx.session, ctx.actor)
+    if region is None or not within(args["region_code"], region):
+        raise reject("invalid", OUTSIDE_REGION, {"region_code": [OUTSIDE_REGION.en]})
     _check_uscc_free(args["uscc"], ctx.command.entity_id)
     enterprise = Enterprise(id=ctx.command.entity_id, created_at=ctx.received_at, history=[])
     _assign(enterprise, args)

@@ -20,7 +20,9 @@ from ..rules.inspection_rules import (
     quiz_passes,
     roles_leading_any,
 )
+from ..rules.regions import within
 from ..schemas.inspection import FinishArgs, RecordItemArgs, RecordQuizArgs, StartArgs
+from ..scopes import bureau_region
 from . import hazard
 from .common import current_data, document_change, load_args, reject, require
 
@@ -37,7 +39,10 @@ def _target_enterprise(ctx: CommandContext) -> Enterprise | None:
         if not is_uuid(named):
             return None  # the args check answers invalid
         enterprise = ctx.session.get(Enterprise, named)
-        if enterprise is None:
+        # Another region's enterprise answers as one that does not exist.
+        if enterprise is None or not within(
+            enterprise.region_code, bureau_region(ctx.session, ctx.actor) or ""
+        ):
             raise reject("not_found")
         return enterprise
     if named is not None and named != ctx.actor.enterprise_id:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync import Change, CommandContext, CommandSpec
+from sync import Change, CommandContext, CommandSpec, Text
 from sync.wire import format_time
 
-from ..models import NoticeFanout
+from ..models import Enterprise, NoticeFanout
 from ..notify.fanout_trigger import request_fan_out
 from ..notify.inbox import NOTIFICATION, SETTINGS, notify_office
 from ..notify.notice_fanout import NOTICE, SELF_CHECK, headline
 from ..notify.notice_receipts import NOTICE_RECEIPT, record_reading
 from ..rules.notification_kinds import DEFAULT_SETTINGS
 from ..schemas.notification import AcknowledgeArgs, NoticeSendArgs, ReadArgs, SettingsArgs
-from ..scopes import BUREAU_SCOPE, user_scope
+from ..scopes import bureau_region, enterprises_in, region_scope, user_scope
 from .common import current_data, history_event, load_args, reject, require
+
+OUTSIDE_REGION = Text("所选企业不在本辖区内", "An enterprise named is not in your region")
 
 
 def _mine(ctx: CommandContext) -> dict[str, Any]:
@@ -85,11 +87,13 @@ def send_notice(ctx: CommandContext) -> Change:
     Constant work whatever the target: the notice, one fan-out row, the bureau's own office message.
     """
     require(ctx.actor.role == "bureau")
+    region = bureau_region(ctx.session, ctx.actor)
+    require(region is not None)
     if ctx.current is not None:
         raise reject("conflict")
     args = load_args(NoticeSendArgs(), ctx.command.args)
     notice_id = ctx.command.entity_id
-    target = {"all": True} if args["target"].get("all") else {"flags": args["target"]["flags"]}
+    target = _target(ctx.session, args["target"], region)
     notice = {
         "id": notice_id,
         "kind": args["kind"],
@@ -98,15 +102,32 @@ def send_notice(ctx: CommandContext) -> Change:
         "target": target,
         "self_check_due": args["self_check_due"].isoformat() if args["self_check_due"] else None,
         "sent_by": ctx.actor.id,
+        "region_code": region,
         "sent_at": format_time(ctx.command.captured_at),
         "fanout": {"status": "pending"},
         "history": [history_event(ctx)],
     }
-    ctx.session.add(NoticeFanout(notice_id=notice_id, target=target, created_at=ctx.received_at))
+    fanout_target = {**target, "region": region}
+    ctx.session.add(NoticeFanout(notice_id=notice_id, target=fanout_target, created_at=ctx.received_at))
     title, url, lines = headline(notice)
-    notify_office(ctx.session, None, f"notice:{notice_id}", title, lines, url, now=ctx.received_at)
+    key = f"notice:{notice_id}"
+    notify_office(ctx.session, None, key, title, lines, url, now=ctx.received_at, regions=(region,))
     request_fan_out(ctx.session)
-    return Change(NOTICE, notice_id, BUREAU_SCOPE, notice)
+    return Change(NOTICE, notice_id, region_scope(region), notice)
+
+
+def _target(session, given: dict[str, Any], region: str) -> dict[str, Any]:
+    """Return the notice's target as stored; named enterprises must all lie in the sender's region."""
+    if given.get("all"):
+        return {"all": True}
+    if given.get("flags"):
+        return {"flags": given["flags"]}
+    named = sorted({str(e) for e in given["enterprise_ids"]})
+    found = set(session.scalars(enterprises_in(region).where(Enterprise.id.in_(named))))
+    if found != set(named):
+        # An enterprise of another region answers exactly as one that does not exist.
+        raise reject("invalid", OUTSIDE_REGION, {"target": [OUTSIDE_REGION.en]})
+    return {"enterprise_ids": named}
 
 
 SPECS = (

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Enterprise, User
 from ..passwords import hash_password
 from ..rules.people_rules import Person, user_decision
+from ..rules.regions import within
 from ..schemas.people import (
     DeactivateArgs,
     ReactivateArgs,
@@ -19,6 +20,7 @@ from ..schemas.people import (
     UserCreateArgs,
     UserUpdateArgs,
 )
+from ..scopes import bureau_region
 from ..sessions import end_sessions_of
 from .common import history_event, load_args, reject
 
@@ -57,6 +59,15 @@ def _requested_enterprise(ctx: CommandContext) -> Any:
     return None if ctx.actor.role == "bureau" else ctx.actor.enterprise_id
 
 
+def _may_reach(ctx: CommandContext, enterprise: Enterprise | None) -> bool:
+    """Tell whether the enterprise exists and, for a bureau, lies in its region."""
+    if enterprise is None:
+        return False
+    return ctx.actor.role != "bureau" or within(
+        enterprise.region_code, bureau_region(ctx.session, ctx.actor) or ""
+    )
+
+
 def create(ctx: CommandContext) -> Change:
     """Create an active user of an enterprise with a first password."""
     enterprise_id = _requested_enterprise(ctx)
@@ -67,7 +78,8 @@ def create(ctx: CommandContext) -> Change:
     args = load_args(UserCreateArgs(), ctx.command.args)
     if enterprise_id is None:
         raise reject("invalid", ENTERPRISE_REQUIRED, {"enterprise_id": [ENTERPRISE_REQUIRED.en]})
-    if db.session.get(Enterprise, enterprise_id) is None:
+    if not _may_reach(ctx, db.session.get(Enterprise, enterprise_id)):
+        # Another region's enterprise answers as one that does not exist.
         raise reject("invalid", NO_ENTERPRISE, {"enterprise_id": [NO_ENTERPRISE.en]})
     if db.session.scalar(select(User.id).where(User.username == args["username"])) is not None:
         raise reject("invalid", USERNAME_TAKEN, {"username": [USERNAME_TAKEN.en]})

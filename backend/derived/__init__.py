@@ -6,6 +6,8 @@ enterprises it touched (marks.py); the derived job (worker.py) rebuilds them aft
 reschedules them (schedule.py); the cadence tick rebuilds those whose day has come.
 """
 
-from . import badge, checklist, due, person_record
+from . import badge, checklist, due, enterprise_summary, person_record
 
-MODULES = (badge, checklist, due, person_record)
+# In recording order: a module may read what an earlier one recorded (due reads the checklist, the
+# enterprise summary reads due).
+MODULES = (badge, checklist, due, person_record, enterprise_summary)

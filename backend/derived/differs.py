@@ -9,7 +9,9 @@ from sync import Change
 from sync.store import load_entities, load_entity
 
 # Entities the server computes; a change to one of them never triggers another recomputation.
-DERIVED_ENTITIES = frozenset({"due", "person_record", "badge", "checklist", "training_key"})
+DERIVED_ENTITIES = frozenset(
+    {"due", "person_record", "badge", "checklist", "training_key", "enterprise_summary", "region"}
+)
 
 
 # Fields that say when a derived entity was computed, not what it holds: a recomputation that would change
@@ -42,8 +44,17 @@ def _differs(stored, change: Change) -> bool:
 
 
 def _what(data: Any) -> Any:
+    """Return data without its WHEN_FIELDS, also those of a document it embeds (a summary's `due`)."""
     if not isinstance(data, dict):
         return data
+    return {
+        key: _without_when(value) if isinstance(value, dict) else value
+        for key, value in data.items()
+        if key not in WHEN_FIELDS
+    }
+
+
+def _without_when(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in WHEN_FIELDS}
 
 

@@ -17,9 +17,19 @@ BATCH = 200
 
 def tick(session, engine: SyncEngine, today: date | None = None, batch: int = BATCH) -> Counter:
     """Refresh every enterprise due by `derived_schedule`, batch by batch; commit each; count by entity."""
+    from ..region_entities import publish_regions  # here: it imports the derived package
+
     today = today or clock.today_in_shanghai()
     recorded: Counter = Counter()
     enterprises = 0
+    try:
+        # Region data ships with the code: an upgrade's corrected names reach the bureaus at the next tick.
+        if regions := publish_regions(session, engine):
+            recorded["region"] = regions
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     while True:
         try:
             due = due_on(session, schedule.next_on, today, batch)

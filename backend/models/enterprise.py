@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
 from ..rules.industries import INDUSTRY_KEYS
+from ..rules.regions import is_code, level_of
 from ..rules.roles import ENTERPRISE_FLAGS
 from ..rules.uscc import is_valid_uscc
 from ..scopes import enterprise_scope
@@ -17,6 +18,8 @@ from .types import UtcDateTime, utcnow
 
 class Enterprise(db.Model):
     __tablename__ = "enterprises"
+    # A bureau reads the enterprises of its region: a range of county codes, walked by id within it.
+    __table_args__ = (Index("ix_enterprises_region_code_id", "region_code", "id"),)
     entity = "enterprise"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -26,6 +29,8 @@ class Enterprise(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     standardisation_grade: Mapped[int | None] = mapped_column(default=None)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The county (GB/T 2260) the enterprise lies in: the bureaus of it, its city and province read it.
+    region_code: Mapped[str] = mapped_column(String(6))
     ledger_confirmed_on: Mapped[date | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     history: Mapped[list] = mapped_column(JSON, default=list)
@@ -42,6 +47,13 @@ class Enterprise(db.Model):
         """Refuse an industry 令第10号 does not name (None: not set yet)."""
         if value is not None and value not in INDUSTRY_KEYS:
             raise ValueError(f"unknown industry: {value!r}")
+        return value
+
+    @validates("region_code")
+    def check_region(self, _key: str, value: str) -> str:
+        """Refuse anything but a known county-level code: an enterprise lies in one county."""
+        if not is_code(value) or level_of(value) != "county":
+            raise ValueError(f"not a known county code: {value!r}")
         return value
 
     @validates("flags")
@@ -73,6 +85,7 @@ class Enterprise(db.Model):
             "flags": sorted(self.flags or []),
             "standardisation_grade": self.standardisation_grade,
             "address": self.address,
+            "region_code": self.region_code,
             "ledger_confirmed_on": self.ledger_confirmed_on.isoformat() if self.ledger_confirmed_on else None,
             "registered_on": self.registered_on().isoformat() if self.created_at else None,
             "history": list(self.history or []),

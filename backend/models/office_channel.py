@@ -1,4 +1,4 @@
-"""A WeCom or DingTalk group-robot webhook of an enterprise, or of the bureau (no enterprise)."""
+"""A WeCom or DingTalk group-robot webhook of an enterprise, or of a bureau (no enterprise, its region)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ class OfficeChannel(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"), index=True, default=None)
+    # A bureau's channel: its region node (GB/T 2260); None for an enterprise's.
+    region_code: Mapped[str | None] = mapped_column(String(6), index=True, default=None)
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(100), default="")
     url: Mapped[str] = mapped_column(String(500))
@@ -27,6 +29,7 @@ class OfficeChannel(db.Model):
         return {
             "id": self.id,
             "enterprise_id": self.enterprise_id,
+            "region_code": self.region_code,
             "kind": self.kind,
             "name": self.name,
             "url": self.url,

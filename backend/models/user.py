@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..scopes import BUREAU_SCOPE, enterprise_scope
+from ..scopes import enterprise_scope, user_scope
 from .types import UtcDateTime, utcnow
 
 
@@ -25,6 +25,8 @@ class User(db.Model):
     # Indexed: every reminder run reads the bureau's people by role among all users of the province.
     role: Mapped[str] = mapped_column(String(16), index=True)
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"))
+    # A bureau's region node (GB/T 2260): it reads the enterprises at and below it. None for other roles.
+    region_code: Mapped[str | None] = mapped_column(String(6), default=None)
     employment_type: Mapped[str] = mapped_column(String(16), default="own")
     password_hash: Mapped[str] = mapped_column(String(200))
     job: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -36,8 +38,8 @@ class User(db.Model):
 
     @property
     def scope(self) -> str:
-        """Name the sync scope this user's record is visible in."""
-        return enterprise_scope(self.enterprise_id) if self.enterprise_id else BUREAU_SCOPE
+        """Name the sync scope this user's record is visible in (a bureau's: its own only)."""
+        return enterprise_scope(self.enterprise_id) if self.enterprise_id else user_scope(self.id)
 
     def to_public(self) -> dict:
         """Return the user object of the auth answers."""
@@ -47,6 +49,7 @@ class User(db.Model):
             "display_name": self.display_name,
             "role": self.role,
             "enterprise_id": self.enterprise_id,
+            "region_code": self.region_code,
         }
 
     def to_data(self) -> dict:

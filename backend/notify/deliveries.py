@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -64,11 +65,13 @@ def queue_office_message(
     url: str | None = None,
     *,
     now: datetime | None = None,
+    regions: Sequence[str] = (),
 ) -> list[Delivery]:
-    """Log a pending robot message for each active office channel of an enterprise (None: the bureau)."""
+    """Log a pending robot message for each active office channel of an enterprise (None: the bureaus
+    of these region nodes)."""
     now = now or utcnow()
     owner = (
-        OfficeChannel.enterprise_id.is_(None)
+        OfficeChannel.enterprise_id.is_(None) & OfficeChannel.region_code.in_(list(regions))
         if enterprise_id is None
         else OfficeChannel.enterprise_id == enterprise_id
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from sync import tables
@@ -15,11 +15,12 @@ from sync.store import begin_writes
 
 from ..derived import clock
 from ..derived.schedule import due_on, schedule, set_day
-from ..models import Enterprise, NotificationClaim, User
+from ..models import Enterprise, NotificationClaim, OfficeChannel, User
 from ..models.types import utcnow
 from ..rules import reminder_rules as rules
+from ..rules.regions import code_range
 from .inbox import notify, notify_office
-from .reminders import BUREAU, claim, office_recipient
+from .reminders import BUREAU, claim
 
 EXAM_FAILED = ("retake_allowed", "retraining_required")
 INSPECTION_KEYS = ("principal_inspection",)
@@ -121,32 +122,63 @@ def _users(session: Session, *conditions) -> list[str]:
     return list(session.scalars(query))
 
 
-def _claimed(session: Session, key: str) -> bool:
-    return session.get(NotificationClaim, key) is not None
-
-
-def _send(session, kind, period, recipients, office, title, body, lines, url, now, sent: Counter) -> None:
-    """Claim a digest per recipient and for the office channel; notify and post those claimed."""
-    subject = f"{office or BUREAU}:{period}"
+def _send(
+    session, kind, period, recipients, office, title, body, lines, url, now, sent: Counter, region=None
+) -> None:
+    """Claim a digest per recipient and for the office channel (an enterprise's, or a region's bureau's);
+    notify and post those claimed."""
+    owner = office or bureau_owner(region)
+    subject = f"{owner}:{period}"
     claimed = [r for r in recipients if claim(session, rules.claim_key(kind, subject, "digest", r), now)]
     if claimed:
-        notify(session, claimed, kind, title, body, url, topic=f"{kind}:{office or BUREAU}", now=now)
+        notify(session, claimed, kind, title, body, url, topic=f"{kind}:{owner}", now=now)
         sent[kind] += len(claimed)
-    key = rules.claim_key(kind, subject, "digest", office_recipient(office))
+    key = rules.claim_key(kind, subject, "digest", f"office-{owner}")
     if claim(session, key, now):
-        notify_office(session, office, key, title, lines, url, now=now)
+        regions = (region,) if region else ()
+        notify_office(session, office, key, title, lines, url, now=now, regions=regions)
         sent[f"{kind}_office"] += 1
 
 
+def bureau_owner(region: str | None) -> str:
+    """Name a region's bureau in claim keys ('bureau-141122')."""
+    return f"{BUREAU}-{region}"
+
+
+def bureau_regions(session: Session) -> list[str]:
+    """Return the region nodes with an active bureau account or an active bureau office channel."""
+    people = select(User.region_code).where(User.role == BUREAU, User.active.is_(True))
+    offices = select(OfficeChannel.region_code).where(
+        OfficeChannel.enterprise_id.is_(None), OfficeChannel.active.is_(True)
+    )
+    found = session.scalars(union(people, offices))
+    return sorted(code for code in found if code)
+
+
+def _weekly_key(region: str, week: str) -> str:
+    owner = bureau_owner(region)
+    return rules.claim_key("digest_weekly", f"{owner}:{week}", "digest", f"office-{owner}")
+
+
 def weekly_bureau_digest(session: Session, today: date, now: datetime, sent: Counter) -> None:
-    """Send this ISO week's summary, one line per enterprise, to every bureau user and the bureau's robot."""
+    """Send this ISO week's summary to each region's bureau: its people and robot, one line per enterprise."""
     week = rules.iso_week(today)
-    if _claimed(
-        session, rules.claim_key("digest_weekly", f"{BUREAU}:{week}", "digest", office_recipient(None))
-    ):
-        return  # sent this week: every later tick of the week costs this one lookup
-    dues, failures = stored_dues(session), exam_failures(session)
-    standings = [standing_of(e, dues.get(e.id), failures[e.id]) for e in _enterprises(session)]
+    keys = {region: _weekly_key(region, week) for region in bureau_regions(session)}
+    claimed = session.scalars(select(NotificationClaim.key).where(NotificationClaim.key.in_(keys.values())))
+    done = set(claimed)  # sent this week: every later tick of the week costs these two lookups
+    for region, key in keys.items():
+        if key not in done:
+            weekly_region_digest(session, region, today, now, sent)
+
+
+def weekly_region_digest(session: Session, region: str, today: date, now: datetime, sent: Counter) -> None:
+    """Send one region's weekly summary: the enterprises at and below its node."""
+    week = rules.iso_week(today)
+    low, high = code_range(region)
+    enterprises = _enterprises(session, Enterprise.region_code.between(low, high))
+    ids = [e.id for e in enterprises]
+    dues, failures = stored_dues(session, ids), exam_failures(session, ids)
+    standings = [standing_of(e, dues.get(e.id), failures[e.id]) for e in enterprises]
     totals: Counter = Counter()
     for standing in standings:
         totals.update(standing.counts())
@@ -155,8 +187,8 @@ def weekly_bureau_digest(session: Session, today: date, now: datetime, sent: Cou
     title = f"安全生产周报（{rules.iso_week_label(today)}）"
     body = f"{len(standings)} 家企业，{flagged} 家有待办：{short}"
     lines = [body, *(s.line() for s in standings)]
-    recipients = _users(session, User.role == BUREAU)
-    _send(session, "digest_weekly", week, recipients, None, title, body, lines, BUREAU_URL, now, sent)
+    recipients = _users(session, User.role == BUREAU, User.region_code == region)
+    _send(session, "digest_weekly", week, recipients, None, title, body, lines, BUREAU_URL, now, sent, region)
 
 
 def daily_officer_lines(standing: Standing) -> list[str]:

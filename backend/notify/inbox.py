@@ -180,6 +180,7 @@ def notify_office(
     lines: list[str] | tuple[str, ...],
     url: str | None,
     now: datetime | None = None,
+    regions: tuple[str, ...] = (),
 ):
-    """Queue a robot message to the office channels of an enterprise (None: the bureau's)."""
-    return queue_office_message(session, enterprise_id, key, title, lines, url, now=now)
+    """Queue a robot message to the office channels of an enterprise (None: the bureaus of `regions`)."""
+    return queue_office_message(session, enterprise_id, key, title, lines, url, now=now, regions=regions)

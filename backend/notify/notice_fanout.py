@@ -26,6 +26,7 @@ from sync.wire import format_time, utc_now
 
 from ..models import Enterprise, NoticeEnterprise, NoticeFanout, NoticeRecipient, User
 from ..rules.notification_kinds import is_critical
+from ..rules.regions import code_range
 from ..rules.roles import ENTERPRISE_ROLES
 from ..scopes import enterprise_scope
 from .batch_deliveries import queue_office_messages, queue_web_pushes
@@ -49,8 +50,22 @@ def headline(notice: dict[str, Any]) -> tuple[str, str, list[str]]:
 
 
 def reaches(target: dict[str, Any], flags: list[str] | None) -> bool:
-    """Tell whether a notice's target takes in an enterprise with these profile flags."""
-    return bool(target.get("all")) or bool(set(target.get("flags") or []) & set(flags or []))
+    """Tell whether a notice's target takes in an enterprise of its region with these profile flags
+    (named enterprises are picked by id in the query)."""
+    if target.get("all") or target.get("enterprise_ids"):
+        return True
+    return bool(set(target.get("flags") or []) & set(flags or []))
+
+
+def _in_target(target: dict[str, Any]) -> list:
+    """Return the conditions on enterprises a target lies within: its region, and the ids it names."""
+    conditions = []
+    if target.get("region"):
+        low, high = code_range(target["region"])
+        conditions.append(Enterprise.region_code.between(low, high))
+    if target.get("enterprise_ids"):
+        conditions.append(Enterprise.id.in_(target["enterprise_ids"]))
+    return conditions
 
 
 def fan_out_pending(session: Session, chunk: int = 2000, now: datetime | None = None) -> int:
@@ -115,8 +130,8 @@ def _enterprise_chunk(
 ) -> None:
     """Take the next enterprises by id: receipts, self-check tasks and office messages of those targeted."""
     page = session.execute(
-        select(Enterprise.id, Enterprise.flags)
-        .where(Enterprise.id > fanout.cursor)
+        select(Enterprise.id, Enterprise.flags, Enterprise.region_code)
+        .where(Enterprise.id > fanout.cursor, *_in_target(fanout.target))
         .order_by(Enterprise.id)
         .limit(chunk)
     ).all()
@@ -128,12 +143,13 @@ def _enterprise_chunk(
             session.execute(text(f"ANALYZE {NoticeEnterprise.__tablename__}"))
         return
     targeted = [row.id for row in page if reaches(fanout.target, row.flags)]
+    county = {row.id: row.region_code for row in page}
     if targeted:
         rows = [{"notice_id": notice["id"], "enterprise_id": e} for e in targeted]
         session.execute(_insert_new(session, NoticeEnterprise.__table__), rows)
         title, url, lines = headline(notice)
         queue_office_messages(session, targeted, f"notice:{notice['id']}", title, lines, url, now)
-        changes = [receipt_change(notice["id"], e, {}) for e in targeted]
+        changes = [receipt_change(notice["id"], e, county[e], {}) for e in targeted]
         if notice.get("self_check_due"):
             changes += [self_check_change(notice, e) for e in targeted]
         insert_new_entities(session, changes, now)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from sync import Change
 
-from ..models import NoticeEnterprise, NoticeRecipient, User
-from ..scopes import enterprise_scope
+from ..models import Enterprise, NoticeEnterprise, NoticeRecipient, User
+from ..scopes import region_scope
 
 NOTICE_RECEIPT = "notice_receipt"
 COUNTS = ("recipients", "read", "acknowledged")
@@ -23,15 +23,24 @@ def receipt_id(notice_id: str, enterprise_id: str) -> str:
     return str(uuid.uuid5(uuid.UUID(notice_id), f"receipt:{enterprise_id}"))
 
 
-def receipt_change(notice_id: str, enterprise_id: str, counts: dict[str, int]) -> Change:
-    """Return the synced receipt: visible to the enterprise's people and to the bureaus over it."""
+def receipt_change(notice_id: str, enterprise_id: str, county: str, counts: dict[str, int]) -> Change:
+    """Return the synced receipt, in the scope of the enterprise's county: the bureaus over it pull it."""
     data = {
         "id": receipt_id(notice_id, enterprise_id),
         "notice_id": notice_id,
         "enterprise_id": enterprise_id,
         **{name: int(counts.get(name, 0)) for name in COUNTS},
     }
-    return Change(NOTICE_RECEIPT, data["id"], enterprise_scope(enterprise_id), data)
+    return Change(NOTICE_RECEIPT, data["id"], region_scope(county), data)
+
+
+def counties_of(session: Session, enterprise_ids) -> dict[str, str]:
+    """Return the county of each of these enterprises, in one query."""
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return {}
+    query = select(Enterprise.id, Enterprise.region_code).where(Enterprise.id.in_(ids))
+    return dict(session.execute(query).all())
 
 
 def add_to_counts(session: Session, notice_id: str, enterprise_id: str, **deltas: int) -> Change:
@@ -44,7 +53,8 @@ def add_to_counts(session: Session, notice_id: str, enterprise_id: str, **deltas
         .values(**values)
         .returning(*(table.c[name] for name in COUNTS))
     ).one()
-    return receipt_change(notice_id, enterprise_id, row._asdict())
+    county = counties_of(session, [enterprise_id])[enterprise_id]
+    return receipt_change(notice_id, enterprise_id, county, row._asdict())
 
 
 def add_recipients(session: Session, notice_id: str, per_enterprise: dict[str, int]) -> list[Change]:
@@ -64,7 +74,10 @@ def add_recipients(session: Session, notice_id: str, per_enterprise: dict[str, i
             table.c.notice_id == notice_id, table.c.enterprise_id.in_(sorted(per_enterprise))
         )
     ).all()
-    return [receipt_change(notice_id, row.enterprise_id, row._asdict()) for row in rows]
+    county = counties_of(session, [row.enterprise_id for row in rows])
+    return [
+        receipt_change(notice_id, row.enterprise_id, county[row.enterprise_id], row._asdict()) for row in rows
+    ]
 
 
 def record_reading(

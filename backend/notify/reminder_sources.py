@@ -14,19 +14,29 @@ from ..hazard_records import HazardView, hazards_of
 from ..models import Enterprise, User
 from ..records import record, records_of
 from ..rules import reminder_rules as rules
+from ..rules.regions import ancestors
 from ..scopes import enterprise_scope
 
 BUREAU = "bureau"
 
 
-class People:
-    """The active people of an enterprise by role, and the bureau's, read once per enterprise."""
+def bureaus_over(county: str) -> tuple[str, ...]:
+    """Return the nodes whose bureaus an enterprise of this county answers to: province, city, county."""
+    return (*ancestors(county), county)
 
-    def __init__(self, session: Session, enterprise_id: str):
+
+class People:
+    """The active people of an enterprise by role, and the bureaus' over it, read once per enterprise."""
+
+    def __init__(self, session: Session, enterprise_id: str, county: str = ""):
         query = select(User).where(User.active.is_(True))
         users = session.scalars(query.where(User.enterprise_id == enterprise_id).order_by(User.username))
         self.by_id = {u.id: u for u in users}
-        bureau = session.scalars(query.where(User.role == BUREAU).order_by(User.username))
+        # Indexed by role, then filtered by region: a province has a few hundred bureau accounts at most.
+        over = bureaus_over(county) if county else ()
+        bureau = session.scalars(
+            query.where(User.role == BUREAU, User.region_code.in_(over)).order_by(User.username)
+        )
         self.bureau = tuple(u.id for u in bureau)
 
     def with_role(self, *roles: str) -> tuple[str, ...]:
@@ -80,7 +90,7 @@ def load_sources(session: Session, enterprise: Enterprise) -> Sources:
     hazards = [h for h in hazards_of(session, enterprise.id, rules.HAZARD_REMINDER_STATUSES) if h.due_date]
     return Sources(
         enterprise=enterprise,
-        people=People(session, enterprise.id),
+        people=People(session, enterprise.id, enterprise.region_code),
         due=record(session, "due", enterprise.id),
         person_records=records_of(session, "person_record", enterprise.id),
         hazards=sorted(hazards, key=lambda h: (h.due_date, h.id)),

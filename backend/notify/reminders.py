@@ -18,7 +18,7 @@ from ..models import Enterprise, NotificationClaim
 from ..models.types import utcnow
 from ..rules import reminder_rules as rules
 from .inbox import notify, notify_office
-from .reminder_sources import BUREAU, Sources, load_sources
+from .reminder_sources import BUREAU, Sources, bureaus_over, load_sources
 
 # Enterprises whose reminder day has come, read per query.
 BATCH = 200
@@ -39,7 +39,7 @@ class Reminder:
     url: str
     source: dict | None = None
     critical: bool | None = None
-    offices: tuple[str | None, ...] = ()  # enterprise ids; None is the bureau's channel
+    offices: tuple[str | None, ...] = ()  # enterprise ids; None: the channels of the bureaus over it
 
     def key(self, recipient: str) -> str:
         """Return the claim key of this reminder for one recipient."""
@@ -268,8 +268,11 @@ def next_reminder_day(sources: Sources, today: date) -> date | None:
     return min((day for day in days if day is not None), default=None)
 
 
-def send(session: Session, reminder: Reminder, now: datetime, sent: Counter) -> None:
-    """Claim the reminder per recipient and per office channel; notify those claimed."""
+def send(
+    session: Session, reminder: Reminder, now: datetime, sent: Counter, regions: tuple[str, ...] = ()
+) -> None:
+    """Claim the reminder per recipient and per office channel; notify those claimed (the bureaus' office
+    channels: those of these region nodes)."""
     claimed = [r for r in reminder.recipients if claim(session, reminder.key(r), now)]
     if claimed:
         notify(
@@ -287,7 +290,8 @@ def send(session: Session, reminder: Reminder, now: datetime, sent: Counter) -> 
     for office in reminder.offices:
         key = reminder.key(office_recipient(office))
         if claim(session, key, now):
-            notify_office(session, office, key, reminder.title, [reminder.body], reminder.url, now=now)
+            lines = [reminder.body]
+            notify_office(session, office, key, reminder.title, lines, reminder.url, now=now, regions=regions)
             sent["office"] += 1
 
 
@@ -303,7 +307,7 @@ def remind_enterprise(
         if enterprise is not None:
             sources = load_sources(session, enterprise)
             for reminder in enterprise_reminders(sources, today):
-                send(session, reminder, now, sent)
+                send(session, reminder, now, sent, bureaus_over(enterprise.region_code))
             day = next_reminder_day(sources, today)
         else:
             day = None

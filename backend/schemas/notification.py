@@ -39,19 +39,30 @@ class SettingsArgs(ArgsSchema):
             raise ValidationError(f"may not opt out of: {', '.join(refused)}", "opt_out")
 
 
+# A notice to chosen enterprises names at most this many (more: send to all, or by flags).
+MAX_NOTICE_ENTERPRISES = 500
+
+
 class NoticeTarget(Schema):
+    """Within the sender's region: every enterprise, those with any of the flags, or the ones named."""
+
     all = StrictBoolean(load_default=False)
     flags = fields.List(fields.String(validate=validate.OneOf(ENTERPRISE_FLAGS)), load_default=None)
+    enterprise_ids = fields.List(
+        fields.UUID(), load_default=None, validate=validate.Length(max=MAX_NOTICE_ENTERPRISES)
+    )
 
     @validates_schema
-    def all_or_flags(self, data, **kwargs):
-        """Require exactly one of all: true or a non-empty flags list."""
-        if bool(data.get("all")) == bool(data.get("flags")):
-            raise ValidationError('give {"all": true} or {"flags": [...]}', "all")
+    def one_target(self, data, **kwargs):
+        """Require exactly one of all: true, a non-empty flags list, a non-empty enterprise_ids list."""
+        given = [bool(data.get("all")), bool(data.get("flags")), bool(data.get("enterprise_ids"))]
+        if sum(given) != 1:
+            raise ValidationError('give {"all": true}, {"flags": [...]} or {"enterprise_ids": [...]}', "all")
 
 
 class NoticeSendArgs(ArgsSchema):
-    """Bureau: a warning (警示信息) or accident notice (事故通报) to all or flagged enterprises."""
+    """Bureau: a warning (警示信息) or accident notice (事故通报) to all, flagged or named enterprises of
+    its region (a named enterprise outside it: invalid, nothing sent)."""
 
     title = text(200)
     body = fields.String(required=True, validate=validate.Length(min=1, max=5000))

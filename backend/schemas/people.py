@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..rules.industries import INDUSTRY_KEYS
 from ..rules.people_rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN
+from ..rules.regions import is_code, level_of
 from ..rules.roles import EMPLOYMENT_TYPES, ENTERPRISE_FLAGS, ENTERPRISE_ROLES
 from ..rules.uscc import is_valid_uscc
 from .hazard_commands import ArgsSchema, text
@@ -43,10 +44,16 @@ def _address(**extra) -> fields.String:
     return fields.String(validate=validate.Length(max=300), **extra)
 
 
+def _county(value: str) -> None:
+    if not is_code(value) or level_of(value) != "county":
+        raise ValidationError("must be a known county-level GB/T 2260 code")
+
+
 class EnterpriseRegisterArgs(ArgsSchema):
-    """Bureau: a new enterprise keyed by its unique, checksummed USCC."""
+    """Bureau: a new enterprise keyed by its unique, checksummed USCC, in a county of the bureau's region."""
 
     uscc = fields.String(required=True, validate=_uscc)
+    region_code = fields.String(required=True, validate=_county)
     name = _name(required=True)
     industry = _industry(required=True)
     flags = _flags(load_default=list)

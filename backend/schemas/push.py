@@ -77,6 +77,7 @@ class OfficeChannelBody(Schema):
 class OfficeChannelOut(Schema):
     id = fields.String()
     enterprise_id = fields.String(allow_none=True)
+    region_code = fields.String(allow_none=True, metadata={"description": "a bureau's channel: its region"})
     kind = fields.String()
     name = fields.String()
     url = fields.String()

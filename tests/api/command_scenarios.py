@@ -85,7 +85,13 @@ SCENARIOS: dict[str, list[tuple[str, str, str, dict]]] = {
             "bureau",
             "enterprise.register",
             "n",
-            {"uscc": "91110000100000000R", "name": "新企业", "industry": "machinery", "address": "县城"},
+            {
+                "uscc": "91110000100000000R",
+                "name": "新企业",
+                "industry": "machinery",
+                "address": "县城",
+                "region_code": "141122",
+            },
         )
     ],
     "enterprise.update": [("bureau", "enterprise.update", "@A", {"name": "甲钢铁", "address": "交城县"})],

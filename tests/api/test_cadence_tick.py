@@ -68,10 +68,13 @@ def evacuation_state(app, enterprise_id: str) -> str:
 
 def test_the_first_tick_computes_every_derived_entity_of_every_enterprise(app, people, today):
     output = tick(app)
-    assert "2 enterprises" in output and "due 2" in output and "person_record 7" in output
+    assert "3 enterprises" in output and "due 3" in output and "person_record 9" in output
+    assert "enterprise_summary 3" in output
     with app.app_context():
-        for enterprise in ("A", "B"):
+        for enterprise in ("A", "B", "C"):
             assert sync_engine().load(db.session, "due", people[enterprise]) is not None
+            summary = sync_engine().load(db.session, "enterprise_summary", people[enterprise])
+            assert summary.data["due"] == sync_engine().load(db.session, "due", people[enterprise]).data
 
 
 def test_a_second_tick_the_same_day_records_nothing(app, people, today):
@@ -87,7 +90,7 @@ def test_days_passing_turn_an_ok_drill_overdue_and_the_tick_records_it(app, peop
     assert evacuation_state(app, people["A"]) == "ok"
     today.day = START + timedelta(days=200)
     output = tick(app)
-    assert "due 2" in output
+    assert "due 3" in output and "enterprise_summary 3" in output  # C's metal-smelting drill too
     assert evacuation_state(app, people["A"]) == "overdue"
     assert "nothing changed" in tick(app)
 
@@ -105,4 +108,4 @@ def test_the_in_process_job_runs_the_cadence_tick(app, people):
     from backend import jobs
 
     recorded = jobs.run_once(app, "cadence tick")
-    assert recorded["enterprises"] == 2
+    assert recorded["enterprises"] == 3

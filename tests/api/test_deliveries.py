@@ -1,4 +1,4 @@
-"""GET /api/v1/deliveries: managers see their enterprise's deliveries, the bureau all, workers none."""
+"""GET /api/v1/deliveries: managers see their enterprise's deliveries, a bureau its region's, workers none."""
 
 from __future__ import annotations
 
@@ -34,13 +34,19 @@ def log(app, client, people, push_service):
         subscribe(app, client, Device(client, name), push_service)
     send(app, [people["worker-a1"], people["worker-b1"]])
     with app.app_context():
-        for owner in (people["A"], people["B"], None):
+        for owner, region in ((people["A"], None), (people["B"], None), (None, "141122")):
             channel = OfficeChannel(
-                id=str(uuid.uuid4()), enterprise_id=owner, kind="wecom", url="http://127.0.0.1:9/x"
+                id=str(uuid.uuid4()),
+                enterprise_id=owner,
+                region_code=region,
+                kind="wecom",
+                url="http://127.0.0.1:9/x",
             )
             db.session.add(channel)
             db.session.flush()
-            notify_office(db.session, owner, f"digest:{owner}", "每日安全摘要", ["一行"], "/", now=DAYTIME)
+            regions = (region,) if region else ()
+            key = f"digest:{owner}"
+            notify_office(db.session, owner, key, "每日安全摘要", ["一行"], "/", now=DAYTIME, regions=regions)
         db.session.commit()
     deliver(app)
     return people
@@ -77,8 +83,10 @@ def test_a_principal_sees_the_same_and_not_another_enterprise(client, log):
     assert answer["code"] == "forbidden"
 
 
-def test_the_bureau_sees_every_delivery_and_may_filter(client, log):
+def test_the_bureau_sees_every_delivery_of_its_county_and_may_filter(client, log):
     assert len(listed(client, "bureau")) == 5
+    assert listed(client, "bureau-wenshui") == []
+    assert listed(client, "bureau-wenshui", expect=404, enterprise_id=log["B"])["code"] == "not_found"
     rows = listed(client, "bureau", enterprise_id=log["B"])
     assert {(r["channel"], r["enterprise_id"]) for r in rows} == {("webpush", log["B"]), ("wecom", log["B"])}
     assert len(listed(client, "bureau", limit=1)) == 1

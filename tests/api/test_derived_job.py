@@ -83,7 +83,12 @@ def test_the_push_itself_only_marks(app, people):
     report(Device(app.test_client(), "worker-a1"), "major")
     # The hazard is stored; nothing derived was computed; the enterprise's derived types wait as marks.
     assert versions(app, "due") == {}
-    assert mark_rows(app) == [(people["A"], "badge"), (people["A"], "checklist"), (people["A"], "due")]
+    assert mark_rows(app) == [
+        (people["A"], "badge"),
+        (people["A"], "checklist"),
+        (people["A"], "due"),
+        (people["A"], "enterprise_summary"),  # the bureau's summary carries the `due`
+    ]
     with app.app_context():
         recorded = worker.drain(db.session, sync_engine())
     assert recorded["due"] == 1 and recorded["enterprises"] == 1
@@ -114,7 +119,7 @@ def test_a_mark_committed_while_the_job_works_stays_for_the_next_run(pg_app):
     with pg_app.app_context():
         db.session.execute(text("SET LOCAL lock_timeout = '5s'"))
         taken = marks.take(db.session, 10)
-        assert taken == {ids["A"]: {"badge", "checklist", "due"}}
+        assert taken == {ids["A"]: {"badge", "checklist", "due", "enterprise_summary"}}
         # Another host's job, meanwhile, skips the marks this one holds instead of waiting for them.
         with db.engine.connect() as other:
             other.execute(text("SET lock_timeout = '5s'"))
@@ -122,7 +127,12 @@ def test_a_mark_committed_while_the_job_works_stays_for_the_next_run(pg_app):
         # A push lands after the job took its marks (inserting, it waits on nothing the job holds).
         report(device, "major")
         db.session.commit()
-    assert mark_rows(pg_app) == [(ids["A"], "badge"), (ids["A"], "checklist"), (ids["A"], "due")]
+    assert mark_rows(pg_app) == [
+        (ids["A"], "badge"),
+        (ids["A"], "checklist"),
+        (ids["A"], "due"),
+        (ids["A"], "enterprise_summary"),
+    ]
     with pg_app.app_context():
         worker.drain(db.session, sync_engine())
     assert mark_rows(pg_app) == []
@@ -164,4 +174,4 @@ def test_a_training_push_marks_person_records_too(app, people):
     outcome = officer.push(command)["outcomes"][-1]
     assert outcome["status"] == "applied", outcome
     assert (people["A"], "person_record") in mark_rows(app)
-    assert len(mark_rows(app)) == 4
+    assert len(mark_rows(app)) == 5

@@ -27,7 +27,9 @@ def _uscc(index: int) -> str:
 def _new_enterprise(app, index: int) -> str:
     """A fresh enterprise, due for its first recomputation both by the tick and by a push's marks."""
     with app.app_context():
-        enterprise = Enterprise(id=str(uuid.uuid4()), uscc=_uscc(index), name="并发测试企业")
+        enterprise = Enterprise(
+            id=str(uuid.uuid4()), uscc=_uscc(index), name="并发测试企业", region_code="141122"
+        )
         db.session.add(enterprise)
         db.session.flush()
         publish(enterprise)
@@ -76,7 +78,7 @@ def test_the_job_and_the_tick_recomputing_the_same_enterprise_neither_fail_nor_s
             select(e.entity, e.id, func.count()).where(e.id.in_(made)).group_by(e.entity, e.id)
         ).all()
         assert db.session.scalar(select(func.count()).select_from(DerivedMark)) == 0
-    # Every enterprise has its enterprise document and its due and checklist, each stored once.
-    once = {("enterprise", 1), ("due", 1), ("checklist", 1)}
+    # Every enterprise has its enterprise document, its due, checklist and summary, each stored once.
+    once = {("enterprise", 1), ("due", 1), ("checklist", 1), ("enterprise_summary", 1)}
     assert {(entity, count) for entity, _, count in stored} == once
-    assert len(stored) == 3 * ROUNDS
+    assert len(stored) == 4 * ROUNDS

@@ -180,9 +180,13 @@ def test_another_enterprise_does_not_pull_the_drill(site):
     assert ("drill", drill_id) not in site["worker-b1"].pull_all()
 
 
-def test_the_bureau_pulls_the_drill(site):
+def test_the_bureau_reads_the_drill_online_and_never_pulls_it(site):
     drill_id = site.planned()
-    assert ("drill", drill_id) in site["bureau"].pull_all()
+    assert ("drill", drill_id) not in site["bureau"].pull_all()
+    url = f"/api/v1/bureau/enterprises/{site.people['A']}/records/drill/{drill_id}"
+    answer = site.client.get(url, headers=site["bureau"].headers)
+    assert answer.status_code == 200 and answer.get_json()["data"]["id"] == drill_id
+    assert site.client.get(url, headers=site["bureau-wenshui"].headers).status_code == 404
 
 
 def test_evacuation_time_runs_to_the_end_when_nobody_checked_in(site):

@@ -324,23 +324,29 @@ def test_a_push_recomputes_only_the_enterprises_it_touched(app, client, people):
 
 def test_derived_changes_never_trigger_a_recomputation():
     scope = enterprise_scope("e1")
-    derived = [Change(name, "x", scope, {}) for name in ("due", "person_record", "badge", "checklist")]
+    names = ("due", "person_record", "badge", "checklist", "enterprise_summary")
+    derived = [Change(name, "x", scope, {}) for name in names]
     assert marks.stale(derived) == []
     assert marks.stale([*derived, Change("drill", "d", scope, {})]) == [
         ("e1", "badge"),
         ("e1", "checklist"),
         ("e1", "due"),
+        ("e1", "enterprise_summary"),
     ]
+    assert marks.stale([Change("region", "141122", "region:141122", {})]) == []
     assert marks.stale([Change("training_key", "k", scope + ":managers", {})]) == []
 
 
-def test_each_enterprise_sees_its_own_due_and_the_bureau_sees_every_one(app, client, people):
+def test_each_enterprise_sees_its_own_due_and_the_bureau_every_one_of_its_county_in_summaries(
+    app, client, people
+):
     report(Device(client, "worker-a1"))
     report(Device(client, "worker-b1"))
     worker_b = Device(client, "worker-b1")
     assert [key for key in worker_b.pull_all() if key[0] == "due"] == [("due", people["B"])]
-    bureau = Device(client, "bureau")
-    assert {key for key in bureau.pull_all() if key[0] == "due"} == {
-        ("due", people["A"]),
-        ("due", people["B"]),
-    }
+    pulled = Device(client, "bureau").pull_all()
+    assert not [key for key in pulled if key[0] == "due"]
+    summaries = {i: c["data"] for (entity, i), c in pulled.items() if entity == "enterprise_summary"}
+    assert set(summaries) == {people["A"], people["B"]}
+    for key in ("A", "B"):
+        assert summaries[people[key]]["due"] == stored_due(app, people[key]).data

@@ -213,7 +213,7 @@ def test_0018_places_each_enterprise_in_an_industry_and_republishes_it(tmp_path,
                             updated_at=registered,
                         )
                     )
-            up = flask(url, tmp_path, "db", "upgrade")
+            up = flask(url, tmp_path, "db", "upgrade", "0018")
             assert up.returncode == 0, up.stderr
             with engine.connect() as connection:
                 stored = dict(connection.execute(sa_text("SELECT id, industry FROM enterprises")).all())
@@ -241,6 +241,107 @@ def test_0018_places_each_enterprise_in_an_industry_and_republishes_it(tmp_path,
             assert [tuple(m) for m in marks] == [
                 (key, module) for key in ("e1", "e2", "e3") for module in ("checklist", "due")
             ]
+        finally:
+            engine.dispose()
+
+    on_database(database, tmp_path, check)
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0019_places_everything_in_jiaocheng_and_moves_the_bureau_scopes(tmp_path, database):
+    """Enterprises and bureaus from before jurisdictions lie in 141122 交城县; synced scopes follow; downgrade
+    puts the old scopes back."""
+    registered = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        ("enterprise", "e1", "ent:e1", {"id": "e1", "name": "甲"}),
+        ("notice", "n1", "bureau", {"id": "n1", "title": "t"}),
+        ("notice_receipt", "r1", "ent:e1", {"id": "r1", "notice_id": "n1", "enterprise_id": "e1"}),
+        ("user", "b1", "bureau", {"id": "b1", "role": "bureau"}),
+        ("user", "w1", "ent:e1", {"id": "w1", "role": "worker"}),
+    ]
+
+    def check(url: str, connect_args: dict | None = None) -> None:
+        down = flask(url, tmp_path, "db", "upgrade", "0018")
+        assert down.returncode == 0, down.stderr
+        engine = create_engine(url, connect_args=connect_args or {})
+        try:
+            with engine.begin() as connection:
+                counter = tables.counter
+                connection.execute(counter.update().where(counter.c.id == 1).values(position=10))
+                connection.execute(
+                    sa_text(
+                        "INSERT INTO enterprises (id, uscc, name, flags, address, created_at, history) "
+                        "VALUES ('e1', '91350100M000100Y43', '甲', '[]', '', :at, '[]')"
+                    ).bindparams(bindparam("at", type_=DateTime(timezone=True))),
+                    {"at": registered},
+                )
+                for username, role, enterprise in (("b", "bureau", None), ("w", "worker", "e1")):
+                    connection.execute(
+                        sa_text(
+                            "INSERT INTO users (id, username, display_name, role, enterprise_id, "
+                            "employment_type, password_hash, active, created_at, history) VALUES "
+                            "(:id, :name, :name, :role, :enterprise, 'own', 'x', true, :at, '[]')"
+                        ).bindparams(bindparam("at", type_=DateTime(timezone=True))),
+                        {
+                            "id": f"{username}1",
+                            "name": username,
+                            "role": role,
+                            "enterprise": enterprise,
+                            "at": registered,
+                        },
+                    )
+                connection.execute(
+                    sa_text(
+                        "INSERT INTO office_channels (id, enterprise_id, kind, name, url, active) VALUES "
+                        "('o1', NULL, 'wecom', '', 'https://x', true), "
+                        "('o2', 'e1', 'wecom', '', 'https://y', true)"
+                    )
+                )
+                for position, (entity, key, scope, data) in enumerate(rows, start=1):
+                    connection.execute(
+                        tables.entities.insert().values(
+                            entity=entity,
+                            id=key,
+                            scope=scope,
+                            version=1,
+                            deleted=False,
+                            data=data,
+                            position=position,
+                            updated_at=registered,
+                        )
+                    )
+            up = flask(url, tmp_path, "db", "upgrade")
+            assert up.returncode == 0, up.stderr
+            e = tables.entities.c
+            with engine.connect() as connection:
+                regions = dict(connection.execute(sa_text("SELECT id, region_code FROM enterprises")).all())
+                bureaus = dict(connection.execute(sa_text("SELECT id, region_code FROM users")).all())
+                offices = dict(
+                    connection.execute(sa_text("SELECT id, region_code FROM office_channels")).all()
+                )
+                scopes = dict(connection.execute(select(e.id, e.scope)).all())
+                enterprise = connection.execute(select(e.data, e.position).where(e.id == "e1")).one()
+                marks = connection.execute(select(DerivedMark.enterprise_id, DerivedMark.module)).all()
+            assert regions == {"e1": "141122"}
+            assert bureaus == {"b1": "141122", "w1": None}
+            assert offices == {"o1": "141122", "o2": None}
+            assert scopes == {
+                "e1": "ent:e1",
+                "n1": "region:141122",
+                "r1": "region:141122",
+                "b1": "user:b1",
+                "w1": "ent:e1",
+            }
+            # The enterprise document says its county, at a fresh position: every phone pulls it.
+            assert enterprise.data["region_code"] == "141122" and enterprise.position == 11
+            assert [tuple(m) for m in marks] == [("e1", "enterprise_summary")]
+            back = flask(url, tmp_path, "db", "downgrade", "0018")
+            assert back.returncode == 0, back.stderr
+            with engine.connect() as connection:
+                scopes = dict(connection.execute(select(e.id, e.scope)).all())
+                columns = {c["name"] for c in inspect(connection).get_columns("enterprises")}
+            assert scopes == {"e1": "ent:e1", "n1": "bureau", "r1": "ent:e1", "b1": "bureau", "w1": "ent:e1"}
+            assert "region_code" not in columns
         finally:
             engine.dispose()
 

@@ -13,7 +13,7 @@ from backend.notify import deliver_due, fanout_trigger
 from backend.notify import notice_fanout as fanout_module
 from backend.notify.cli import notify_tick
 from backend.notify.notice_fanout import fan_out_pending
-from backend.scopes import enterprise_scope, user_scope, visible_scopes
+from backend.scopes import user_scope
 from sync import tables
 
 from ..api_client import Device
@@ -57,8 +57,10 @@ def test_the_push_records_the_notice_and_its_fan_out_row_and_nothing_per_recipie
     notice = bureau.pull_all()[("notice", notice_id)]["data"]
     assert notice["fanout"] == {"status": "pending"}
     assert set(notice) == {
-        "id", "kind", "title", "body", "target", "self_check_due", "sent_by", "sent_at", "fanout", "history",
+        "id", "kind", "title", "body", "target", "self_check_due", "sent_by", "region_code", "sent_at",
+        "fanout", "history",
     }  # fmt: skip
+    assert notice["region_code"] == "141122"
     assert notices_in(Device(client, "worker-a1")) == []
     with app.app_context():
         assert db.session.get(NoticeFanout, notice_id).done_at is None
@@ -149,37 +151,26 @@ def test_recipients_lists_are_for_the_bureau_and_the_enterprises_own_managers(ap
     assert missing.status_code == 404
 
 
-def test_another_enterprise_never_pulls_a_receipt_that_is_not_its_own(app, client, people):
+def test_receipts_are_pulled_by_the_bureaus_over_the_enterprises_not_by_the_enterprises(app, client, people):
     bureau, notice_id = send(client)
-    assert list(receipts_of(Device(client, "officer-a"), notice_id)) == [people["A"]]
-    assert list(receipts_of(Device(client, "worker-b1"), notice_id)) == [people["B"]]
+    assert receipts_of(Device(client, "officer-a"), notice_id) == {}
+    assert receipts_of(Device(client, "worker-b1"), notice_id) == {}
     assert set(receipts_of(bureau, notice_id)) == {people["A"], people["B"]}
+    assert set(receipts_of(Device(client, "bureau-lvliang"), notice_id)) == {people["A"], people["B"]}
 
 
 def test_a_bureau_of_another_jurisdiction_sees_neither_receipts_nor_recipients(app, client, people):
-    """Receipts follow enterprise scopes: a bureau whose scopes leave out A (a neighbour county) sees none."""
-    bureau, notice_id = send(client)
-    engine = app.extensions["sync_engine"]
-
-    def county_of_b_only(session, actor):
-        scopes = visible_scopes(session, actor)
-        if actor.role == "bureau":
-            return {s for s in scopes if s != enterprise_scope(people["A"])}
-        return scopes
-
-    real_policy = engine.scope_policy
-    engine.scope_policy = county_of_b_only
-    try:
-        neighbour = Device(client, "bureau")
-        assert list(receipts_of(neighbour, notice_id)) == [people["B"]]
-        answer = client.get(
-            f"/api/v1/notices/{notice_id}/recipients",
-            query_string={"enterprise_id": people["A"]},
-            headers=neighbour.headers,
-        )
-        assert answer.status_code == 403
-    finally:
-        engine.scope_policy = real_policy
+    """The bureau of 文水县, the neighbour county, sees nothing of a 交城县 notice."""
+    _, notice_id = send(client)
+    neighbour = Device(client, "bureau-wenshui")
+    assert receipts_of(neighbour, notice_id) == {}
+    assert ("notice", notice_id) not in neighbour.pull_all()
+    answer = client.get(
+        f"/api/v1/notices/{notice_id}/recipients",
+        query_string={"enterprise_id": people["A"]},
+        headers=neighbour.headers,
+    )
+    assert answer.status_code == 403
 
 
 def test_by_default_a_background_thread_fans_out_right_after_the_commit(app, client, people):

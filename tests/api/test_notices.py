@@ -14,7 +14,8 @@ from backend.notify import deliver_due
 from ..api_client import Device
 from ..notify.fake_robots import FakeRobots
 
-ENTERPRISE_USERS = [u["username"] for u in demo_data.USERS if u["role"] != "bureau"]
+# The bureau of 交城县 sends: its notices reach enterprises A and B (C lies in 文水县).
+ENTERPRISE_USERS = [u["username"] for u in demo_data.USERS if u["enterprise"] in ("A", "B")]
 USERS_OF = {key: [u["username"] for u in demo_data.USERS if u["enterprise"] == key] for key in ("A", "B")}
 NOTICE = {
     "title": "某铝加工企业粉尘爆炸事故",
@@ -149,10 +150,21 @@ def test_the_kind_is_warning_or_accident(app, client, people):
 
 def test_offices_of_the_matching_enterprises_and_the_bureau_get_one_message_each(app, client, people, robots):
     with app.app_context():
-        for owner in (people["A"], people["B"], None):
+        owners = [
+            (people["A"], None),
+            (people["B"], None),
+            (None, "141122"),
+            (None, "141121"),
+            (people["C"], None),
+        ]
+        for owner, region in owners:
             db.session.add(
                 OfficeChannel(
-                    id=str(uuid.uuid4()), enterprise_id=owner, kind="wecom", url=robots.url("wecom")
+                    id=str(uuid.uuid4()),
+                    enterprise_id=owner,
+                    region_code=region,
+                    kind="wecom",
+                    url=robots.url("wecom"),
                 )
             )
         db.session.commit()
@@ -173,15 +185,17 @@ def test_a_self_check_is_asked_of_each_enterprise_and_done_by_a_self_check_inspe
         (people["B"], "2025-07-01", "open", notice_id)
     ]
     task_id = tasks[0]["id"]
-    all_tasks = [c["data"] for (entity, _), c in bureau.pull_all().items() if entity == "self_check"]
+    # The bureau reads the tasks online (its phone pulls summaries only), and only in its county.
+    all_tasks = [r["data"] for key in ("A", "B") for r in online_records(bureau, people[key], "self_check")]
     assert {t["enterprise_id"] for t in all_tasks} == {people["A"], people["B"]}
+    assert not [k for k in bureau.pull_all() if k[0] == "self_check"]
 
     inspection_id = str(uuid.uuid4())
     started = officer.do("inspection.start", inspection_id, kind="self_check", self_check_id=task_id)
     assert started["status"] == "applied", started
     assert officer.pull_all()[("self_check", task_id)]["data"]["inspection_id"] == inspection_id
     assert officer.do("inspection.finish", inspection_id, summary="已举一反三自查")["status"] == "applied"
-    done = bureau.pull_all()[("self_check", task_id)]["data"]
+    done = next(r["data"] for r in online_records(bureau, people["B"], "self_check") if r["id"] == task_id)
     assert (done["status"], done["inspection_id"]) == ("done", inspection_id)
     again = officer.do("inspection.start", kind="self_check", self_check_id=task_id)
     assert (again["status"], again["code"]) == ("rejected", "conflict")
@@ -196,4 +210,16 @@ def test_a_self_check_inspection_names_a_task_of_its_own_enterprise(app, client,
 
 def test_without_a_due_date_no_self_check_is_asked(app, client, people):
     send_notice(client)
-    assert not [key for key in Device(client, "bureau").pull_all() if key[0] == "self_check"]
+    bureau = Device(client, "bureau")
+    assert not [r for key in ("A", "B") for r in online_records(bureau, people[key], "self_check")]
+
+
+def online_records(device: Device, enterprise_id: str, entity: str) -> list[dict]:
+    """Read an enterprise's records as a bureau does: online, the first page."""
+    answer = device.client.get(
+        f"/api/v1/bureau/enterprises/{enterprise_id}/records",
+        query_string={"entity": entity, "limit": 200},
+        headers=device.headers,
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()["records"]

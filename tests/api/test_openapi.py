@@ -89,6 +89,8 @@ def test_bearer_security_is_declared_exactly_on_the_operations_that_answer_401_w
     for path, method, operation in operations(document):
         url = path.replace("{sha}", "0" * 64).replace("{ledger}", "hazards")
         url = url.replace("{notice_id}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{enterprise_id}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{entity}", "hazard").replace("{record_id}", "x")
         answer = client.open(
             url, method=method.upper(), json={} if method in ("post", "put", "delete") else None
         )
@@ -99,12 +101,12 @@ def test_bearer_security_is_declared_exactly_on_the_operations_that_answer_401_w
             assert "401" in operation["responses"]
         else:
             assert answer.status_code != 401, (method, path)
-    assert protected == 16
+    assert protected == 18
 
 
 def test_the_pull_entity_enum_names_every_entity_type_and_seeded_data_uses_no_other(app, document):
     enum = document["components"]["schemas"]["EntityChange"]["properties"]["entity"]["enum"]
-    assert enum == list(ENTITY_TYPES) and len(enum) == 19
+    assert enum == list(ENTITY_TYPES) and len(enum) == 21
     with app.app_context():
         demo.seed()
         stored = set(db.session.scalars(select(tables.entities.c.entity).distinct()))

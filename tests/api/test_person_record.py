@@ -206,8 +206,12 @@ def test_colleagues_and_the_bureau_see_a_person_record_and_other_enterprises_do_
     attend(officer, session_at(officer, 4), people["worker-a1"])
     key = ("person_record", people["worker-a1"])
     assert key in Device(client, "worker-a2").pull_all()
-    assert key in Device(client, "bureau").pull_all()
     assert key not in Device(client, "worker-b1").pull_all()
+    # The bureau reads it online, never by pull; the neighbouring county's bureau not at all.
+    assert key not in Device(client, "bureau").pull_all()
+    url = f"/api/v1/bureau/enterprises/{people['A']}/records/person_record/{people['worker-a1']}"
+    assert client.get(url, headers=Device(client, "bureau").headers).status_code == 200
+    assert client.get(url, headers=Device(client, "bureau-wenshui").headers).status_code == 404
 
 
 def test_exam_attempts_replay_in_time_order_across_days(app, client, people):

@@ -1,10 +1,11 @@
-"""Who reads which scope: managers-only and personal scopes, and the bureau's cursor as enterprises join."""
+"""Who reads which scope: managers-only, personal and region scopes, and the bureau's cursor as
+enterprises join."""
 
 import uuid
 
 from backend.extensions import db
 from backend.models import Enterprise, User
-from backend.scopes import enterprise_scope, managers_scope, user_scope
+from backend.scopes import enterprise_scope, managers_scope, region_scope, user_scope
 from backend.sync_setup import publish, sync_engine
 from sync import Change
 
@@ -34,20 +35,23 @@ def test_a_personal_scope_is_read_by_that_person_only(app, client, people):
     assert ("badge", badge) not in Device(client, "bureau").pull_all()
 
 
-def test_the_bureau_keeps_its_cursor_when_an_enterprise_registers_and_sees_it(app, client, people):
+def test_the_bureau_keeps_its_cursor_when_an_enterprise_registers_and_pulls_its_summary(app, client, people):
     bureau = Device(client, "bureau")
     bureau.pull_all()
     cursor = client.get("/api/v1/sync/pull", headers=bureau.headers).get_json()["cursor"]
     joined_id = str(uuid.uuid4())
     with app.app_context():
-        joined = Enterprise(id=joined_id, uscc="91110000802100433B", name="新企业", flags=[])
+        joined = Enterprise(
+            id=joined_id, uscc="91110000802100433B", name="新企业", flags=[], region_code="141122"
+        )
         db.session.add(joined)
         db.session.flush()
         publish(joined)
         db.session.commit()
-    hazard = _record(app, "hazard", enterprise_scope(joined_id))
+    _record(app, "hazard", enterprise_scope(joined_id))
+    summary = _record(app, "enterprise_summary", region_scope("141122"))
     page = client.get("/api/v1/sync/pull", query_string={"cursor": cursor}, headers=bureau.headers).get_json()
-    assert {c["id"] for c in page["changes"]} == {joined_id, hazard}
+    assert {c["id"] for c in page["changes"]} == {summary}
 
 
 def test_a_worker_moved_to_another_enterprise_starts_over(app, client, people):
@@ -64,7 +68,12 @@ def test_the_bureau_may_register_an_enterprise_and_update_it_in_the_same_push(cl
     bureau = Device(client, "bureau")
     enterprise = str(uuid.uuid4())
     register = bureau.command(
-        "enterprise.register", enterprise, uscc="91110000802100433B", name="新企业", industry="textile"
+        "enterprise.register",
+        enterprise,
+        uscc="91110000802100433B",
+        name="新企业",
+        industry="textile",
+        region_code="141122",
     )
     update = bureau.command("enterprise.update", enterprise, address="交城县洪相乡")
     outcomes = bureau.push(register, update)["outcomes"]

@@ -21,6 +21,7 @@ USER_FIELDS = {
     "display_name",
     "role",
     "enterprise_id",
+    "region_code",
     "employment_type",
     "job",
     "phone",

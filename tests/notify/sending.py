@@ -41,8 +41,12 @@ def post_to_office(
     url: str | None = None,
     *,
     now: datetime | None = None,
+    regions: tuple[str, ...] = (),
 ) -> list[DeliveryResult]:
-    """Queue and send a robot message to the office channels of an enterprise or the bureau (commits)."""
+    """Queue and send a robot message to the office channels of an enterprise or of the bureaus of
+    these region nodes (commits)."""
     now = now or utcnow()
-    rows = queue_office_message(session, enterprise_id, notification_key, title, lines, url, now=now)
+    rows = queue_office_message(
+        session, enterprise_id, notification_key, title, lines, url, now=now, regions=regions
+    )
     return deliver(session, rows, now)

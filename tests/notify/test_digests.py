@@ -39,6 +39,7 @@ def bureau_robot(app, people, robots):
                 OfficeChannel(
                     id=str(uuid.uuid4()),
                     enterprise_id=None,
+                    region_code="141122",  # 交城县's bureau
                     kind="dingtalk",
                     url=robots.url("dingtalk"),
                     secret=DINGTALK_SECRET,
@@ -75,8 +76,13 @@ def test_the_weekly_bureau_digest_reaches_inbox_push_and_dingtalk_once_a_week(
         digest_tick(app, day, hour=15)
     with app.app_context():
         weekly = notifications("digest_weekly")
-    assert [n["user_id"] for n in weekly] == [people["bureau"]]
-    [digest] = weekly
+    # One a week to each region's bureau: 交城县's, 文水县's and 吕梁市's over both.
+    by_user = {n["user_id"]: n for n in weekly}
+    assert sorted(by_user) == sorted(people[n] for n in ("bureau", "bureau-wenshui", "bureau-lvliang"))
+    assert len(weekly) == 3
+    digest = by_user[people["bureau"]]
+    assert by_user[people["bureau-wenshui"]]["body"].startswith("1 家企业")
+    assert by_user[people["bureau-lvliang"]]["body"].startswith("3 家企业")
     assert digest["title"] == "安全生产周报（2025年第10周）" and digest["url"] == "/#/bureau"
     assert "重大隐患 1" in digest["body"] and "逾期整改 1" in digest["body"]
     pushed = [r.payload for r in push_service.received if r.payload["title"].startswith("安全生产周报")]
@@ -89,21 +95,22 @@ def test_the_weekly_bureau_digest_reaches_inbox_push_and_dingtalk_once_a_week(
     assert "安全生产周报" in text and "重大隐患 1" in text
     assert text.endswith(f"[查看详情]({absolute})")
     names = [line for line in text.splitlines() if line.startswith("- ")]
-    assert len(names) == 3  # the totals, then one line per enterprise
+    assert len(names) == 3  # the totals, then one line per enterprise of 交城县
+    assert not [line for line in names if "文水县" in line]
 
     digest_tick(app, MONDAY + timedelta(days=7))
     with app.app_context():
-        assert received("digest_weekly") == {people["bureau"]: 2}
+        assert received("digest_weekly")[people["bureau"]] == 2
     assert len([m for kind, m in bureau_robot.messages if kind == "dingtalk"]) == 2
 
 
 def test_the_weekly_digest_waits_for_monday_morning(app, people, bureau_robot):
     assert digest_tick(app, MONDAY, hour=7)["digest_weekly"] == 0
-    assert digest_tick(app, MONDAY, hour=8)["digest_weekly"] == 1
+    assert digest_tick(app, MONDAY, hour=8)["digest_weekly"] == 3  # one per region's bureau
 
 
 def test_a_week_missed_on_monday_goes_out_on_tuesday_night(app, people, bureau_robot):
-    assert digest_tick(app, MONDAY + timedelta(days=1), hour=1)["digest_weekly"] == 1
+    assert digest_tick(app, MONDAY + timedelta(days=1), hour=1)["digest_weekly"] == 3
 
 
 def test_the_daily_officer_digest_goes_once_a_day_to_officers_and_their_robot(app, people, bureau_robot):

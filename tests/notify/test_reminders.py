@@ -28,6 +28,8 @@ from .test_webpush import subscribe
 
 REGISTERED = date(2025, 1, 10)  # enterprise A: metal smelting, so its principal inspects monthly
 INSPECTION_DUE = date(2025, 2, 10)
+# The bureaus over enterprise A (交城县): its county's, and 吕梁市's over it; never 文水县's next door.
+OVER_A = {"bureau", "bureau-lvliang"}
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -189,14 +191,16 @@ def test_a_major_hazard_reported_today_is_in_the_bureau_inbox_today_once(app, cl
     with app.app_context():
         first = run_reminders(db.session, today=today, now=at(today))
         again = run_reminders(db.session, today=today, now=at(today, 11))
-        assert (first["major_hazard_reported"], again["major_hazard_reported"]) == (1, 0)
-        assert received("major_hazard_reported", major["entity_id"]) == {seeded["bureau"]: 1}
+        # The bureaus over A (交城县's, and 吕梁市's over it), never 文水县's next door.
+        assert (first["major_hazard_reported"], again["major_hazard_reported"]) == (2, 0)
+        over_a = {seeded["bureau"]: 1, seeded["bureau-lvliang"]: 1}
+        assert received("major_hazard_reported", major["entity_id"]) == over_a
         assert not received("major_hazard_reported", general["entity_id"])
         # The bureau's office channel hears of it too, once.
         office = db.session.scalars(
             select(NotificationClaim.key).where(NotificationClaim.key.like("major_hazard_reported:%"))
         ).all()
-        assert len(office) == 2
+        assert len(office) == 3
     pulled = Device(client, "bureau").pull_all()
     [mine] = [c["data"] for (entity, _), c in pulled.items() if entity == "notification"]
     assert (mine["kind"], mine["critical"]) == ("major_hazard_reported", True)
@@ -208,7 +212,7 @@ def test_an_overdue_major_hazard_escalates_assignee_officer_principal_and_the_bu
     due = date(2025, 3, 1)
     with app.app_context():
         hazard_id = add_hazard(seeded, "major", due)
-    reported = {"major_hazard_reported": {"bureau"}}  # on the first tick, whatever the deadline
+    reported = {"major_hazard_reported": OVER_A}  # on the first tick, whatever the deadline
     expected = {
         date(2025, 2, 26): {**reported},
         date(2025, 2, 27): {**reported, "hazard_deadline": {"worker-a1"}},
@@ -219,14 +223,14 @@ def test_an_overdue_major_hazard_escalates_assignee_officer_principal_and_the_bu
             "hazard_deadline": {"worker-a1"},
             "hazard_overdue": {"worker-a1"},
             "hazard_escalated": {"officer-a"},
-            "major_hazard_overdue": {"bureau"},
+            "major_hazard_overdue": OVER_A,
         },
         date(2025, 3, 5): {
             **reported,
             "hazard_deadline": {"worker-a1"},
             "hazard_overdue": {"worker-a1"},
             "hazard_escalated": {"officer-a", "principal-a"},
-            "major_hazard_overdue": {"bureau"},
+            "major_hazard_overdue": OVER_A,
         },
     }
     for day in days(date(2025, 2, 26), date(2025, 3, 12)):
@@ -237,7 +241,8 @@ def test_an_overdue_major_hazard_escalates_assignee_officer_principal_and_the_bu
                 assert escalation_state(seeded, hazard_id) == expected[day], day
     with app.app_context():
         about = [n for n in notifications() if (n.get("source") or {}).get("id") == hazard_id]
-        assert len(about) == 6  # the report and each rung once, however many days and ticks passed
+        # The report and each rung once (the bureau's two to each bureau over A), however many days and ticks.
+        assert len(about) == 8
         assert all(n["critical"] for n in about if n["kind"] != "hazard_deadline")
     pulled = Device(client, "bureau").pull_all()
     mine = {c["data"]["kind"]: c["data"] for (entity, _), c in pulled.items() if entity == "notification"}
@@ -268,7 +273,7 @@ def test_a_rectified_hazard_stops_escalating(app, seeded):
     tick(app, date(2025, 3, 6))
     with app.app_context():
         assert escalation_state(seeded, hazard_id) == {
-            "major_hazard_reported": {"bureau"},  # when it was found
+            "major_hazard_reported": OVER_A,  # when it was found
             "hazard_overdue": {"worker-a1"},
         }
 
@@ -310,12 +315,12 @@ def _ticks_at_the_same_time_send_each_reminder_once(app, people):
         every = notifications()
         claims = db.session.scalar(select(func.count()).select_from(NotificationClaim))
         state = escalation_state(people, hazard_id)
-    assert total["major_hazard_overdue"] == 1 and total["inspection_due"] == 2
+    assert total["major_hazard_overdue"] == 2 and total["inspection_due"] == 3  # C's too
     per_recipient_and_text = Counter((n["user_id"], n["kind"], n["title"], n["body"]) for n in every)
     assert max(per_recipient_and_text.values()) == 1
     assert sum(v for k, v in total.items() if k != "office") == len(every)
     assert claims == len(every) + total["office"]
-    assert state["major_hazard_overdue"] == {"bureau"}
+    assert state["major_hazard_overdue"] == OVER_A
 
 
 def test_ticks_at_the_same_time_send_each_reminder_once_on_sqlite(app, people):
@@ -427,7 +432,7 @@ def test_flask_notify_tick_prints_a_summary_and_is_idempotent(app, seeded, monke
     assert runner.invoke(args=["cadence", "tick"]).exit_code == 0  # the stored `due` the reminders read
     first = runner.invoke(args=["notify", "tick"])
     assert first.exit_code == 0, first.output
-    assert "inspection_due 2" in first.output
+    assert "inspection_due 3" in first.output  # A's principal and officer, C's officer (also a smelter)
     second = runner.invoke(args=["notify", "tick"])
     assert "inspection_due" not in second.output
 
@@ -464,9 +469,11 @@ def test_a_smelters_plan_drill_is_reported_to_the_bureau_once_and_others_are_not
         db.session.commit()
         first = run_reminders(db.session, today=today, now=at(today))
         again = run_reminders(db.session, today=today, now=at(today, 15))
-        assert (first["drill_reported"], again["drill_reported"]) == (1, 0)
-        [report] = notifications("drill_reported")
-        assert report["user_id"] == seeded["bureau"] and report["source"]["id"] == seeded["A"]
+        assert (first["drill_reported"], again["drill_reported"]) == (2, 0)  # 交城县's bureau, 吕梁市's
+        reports = notifications("drill_reported")
+        assert {r["user_id"] for r in reports} == {seeded["bureau"], seeded["bureau-lvliang"]}
+        report = reports[0]
+        assert {r["source"]["id"] for r in reports} == {seeded["A"]}
         assert "2025-03-08" in report["body"] and "综合或专项应急预案演练" in report["title"]
         # Past DRILL_REPORT_WITHIN_DAYS an old drill is not reported (it predates the rule here).
         later = today + timedelta(days=40)

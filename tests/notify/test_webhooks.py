@@ -31,9 +31,17 @@ TITLE = "重大事故隐患逾期未整改"
 COPY_AGAIN = "请在群里重新复制机器人地址"
 
 
-def channel(enterprise_id, kind, url, secret=None, active=True) -> str:
+def channel(enterprise_id, kind, url, secret=None, active=True, region=None) -> str:
+    """An enterprise's robot, or (no enterprise) the robot of a bureau: 交城县's unless told."""
+    region = region or (None if enterprise_id else "141122")
     row = OfficeChannel(
-        id=str(uuid.uuid4()), enterprise_id=enterprise_id, kind=kind, url=url, secret=secret, active=active
+        id=str(uuid.uuid4()),
+        enterprise_id=enterprise_id,
+        region_code=region,
+        kind=kind,
+        url=url,
+        secret=secret,
+        active=active,
     )
     db.session.add(row)
     db.session.commit()
@@ -78,12 +86,15 @@ def test_the_enterprise_robots_both_get_the_message(app, people, robots):
     assert dingtalk["markdown"]["title"] == TITLE and LINES[2] in dingtalk["markdown"]["text"]
 
 
-def test_the_bureau_robot_is_the_one_without_an_enterprise(app, people, robots):
+def test_the_bureau_robot_is_the_one_without_an_enterprise_of_the_region_asked(app, people, robots):
     with app.app_context():
         channel(None, "wecom", robots.url("wecom"))
         channel(people["A"], "dingtalk", robots.url("dingtalk"), DINGTALK_SECRET)
         channel(None, "dingtalk", robots.url("dingtalk"), DINGTALK_SECRET, active=False)
-        results = post_to_office(db.session, None, "digest:2025-w09", "本周安全摘要", LINES)
+        channel(None, "dingtalk", robots.url("dingtalk"), DINGTALK_SECRET, region="141121")  # 文水县's
+        results = post_to_office(
+            db.session, None, "digest:2025-w09", "本周安全摘要", LINES, regions=("141122",)
+        )
     assert [r.status for r in results] == ["sent"]
     assert [kind for kind, _ in robots.messages] == ["wecom"]
 

@@ -1053,25 +1053,49 @@ def test_nobody_sees_another_enterprises_records(base, users):
         assert ("hazard", b_hazard) in dev.store and ("hazard", a_hazard) not in dev.store
         for other in A_USERS:
             assert ("user", users[other]["id"]) not in dev.store
-    # the bureau sees every enterprise of its jurisdiction
+    # the bureau sees every enterprise of its jurisdiction: it pulls their summaries, reads records online
     bureau = device(base, "bureau")
     bureau.pull()
     assert {a, b} <= enterprises_of(bureau)
-    assert ("hazard", a_hazard) in bureau.store and ("hazard", b_hazard) in bureau.store
+    assert not [key for key in bureau.store if key[0] == "hazard"]
+    assert a_hazard in {r["id"] for r in online(bureau.session, a, "hazard")}
+    assert b_hazard in {r["id"] for r in online(bureau.session, b, "hazard")}
+    # and nothing of a neighbouring county's bureau
+    neighbour = device(base, "bureau-wenshui")
+    neighbour.pull()
+    assert not {a, b} & enterprises_of(neighbour)
+    answer = neighbour.session.request(
+        "GET", f"/api/v1/bureau/enterprises/{a}/records", params={"entity": "hazard"}
+    )
+    assert answer.status_code == 404
+
+
+def online(session: Session, enterprise_id: str, entity: str) -> list[dict]:
+    """Read an enterprise's records of one type as a bureau does: online, page by page."""
+    found, cursor = [], None
+    while True:
+        params = {"entity": entity, "limit": 200, **({"cursor": cursor} if cursor else {})}
+        answer = session.request("GET", f"/api/v1/bureau/enterprises/{enterprise_id}/records", params=params)
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        found += page["records"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return found
 
 
 def test_demo_data_seeds_both_enterprises_with_valid_uscc_and_records(base):
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     bureau = device(base, "bureau")
     bureau.pull()
-    enterprises = [c["data"] for (entity, _), c in bureau.store.items() if entity == "enterprise"]
+    enterprises = [c["data"] for (entity, _), c in bureau.store.items() if entity == "enterprise_summary"]
     assert len(enterprises) >= 2
     for data in enterprises:
         code = data["uscc"]
         assert len(code) == 18 and set(code) <= set(alphabet)
         total = sum(alphabet.index(ch) * pow(3, i, 31) for i, ch in enumerate(code[:17]))
         assert alphabet[(31 - total % 31) % 31] == code[17], code
-    statuses = {c["data"]["status"] for (entity, _), c in bureau.store.items() if entity == "hazard"}
+    statuses = {r["data"]["status"] for e in enterprises for r in online(bureau.session, e["id"], "hazard")}
     assert len(statuses) >= 2  # "in various states"
 
 
@@ -1185,8 +1209,9 @@ def test_blob_visibility(base):
     assert colleague.blob_get(referenced).status_code == 200
     assert colleague.blob_get(referenced, "thumb").status_code == 200
     assert_error(colleague.blob_get(unreferenced), 404)
-    # the bureau sees every enterprise
+    # the bureau over the enterprise may fetch it; the neighbouring county's may not
     assert login(base, "bureau").blob_get(referenced).status_code == 200
+    assert_error(login(base, "bureau-wenshui").blob_get(referenced), 404)
     # another enterprise's user gets 404, thumb too
     for name in B_USERS:
         other = login(base, name)

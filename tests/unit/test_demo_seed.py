@@ -21,6 +21,8 @@ from ..api_client import Device
 
 USERS = {
     "bureau": ("bureau", None),
+    "bureau-wenshui": ("bureau", None),
+    "bureau-lvliang": ("bureau", None),
     "principal-a": ("principal", "A"),
     "officer-a": ("officer", "A"),
     "worker-a1": ("worker", "A"),
@@ -28,7 +30,11 @@ USERS = {
     "contractor-a": ("worker", "A"),
     "officer-b": ("officer", "B"),
     "worker-b1": ("worker", "B"),
+    "officer-c": ("officer", "C"),
+    "worker-c1": ("worker", "C"),
 }
+# The bureaus' region nodes (GB/T 2260): 交城县 and 文水县, and 吕梁市 over both.
+BUREAU_REGIONS = {"bureau": "141122", "bureau-wenshui": "141121", "bureau-lvliang": "141100"}
 
 
 @pytest.fixture
@@ -61,11 +67,9 @@ def snapshot(app) -> dict:
 
 
 def enterprise_keys(app) -> dict[str, str]:
+    keys = {"91350100M000100Y43": "A", "91512081MA62K0260E": "B", "91141121MA0HX2K343": "C"}
     with app.app_context():
-        return {
-            ("A" if "metal_smelting" in e.flags else "B"): e.id
-            for e in db.session.scalars(select(Enterprise))
-        }
+        return {keys[e.uscc]: e.id for e in db.session.scalars(select(Enterprise))}
 
 
 def test_seed_creates_exactly_the_protocol_users(seeded):
@@ -76,6 +80,7 @@ def test_seed_creates_exactly_the_protocol_users(seeded):
     for name, (role, enterprise) in USERS.items():
         assert users[name].role == role
         assert users[name].enterprise_id == (keys[enterprise] if enterprise else None)
+        assert users[name].region_code == BUREAU_REGIONS.get(name)
         assert users[name].active
     assert users["contractor-a"].employment_type == "dispatched"
 
@@ -90,16 +95,18 @@ def test_every_demo_password_is_demo1234(seeded):
 def test_enterprises_have_valid_usccs_and_their_profiles(seeded):
     with seeded.app_context():
         enterprises = list(db.session.scalars(select(Enterprise)))
-    assert len(enterprises) == 2
+    assert len(enterprises) == 3
     for enterprise in enterprises:
         assert is_valid_uscc(enterprise.uscc), enterprise.uscc
-    profiles = sorted((e.industry, sorted(e.flags)) for e in enterprises)
+    profiles = sorted((e.region_code, e.industry, sorted(e.flags)) for e in enterprises)
     assert profiles == [
+        ("141121", "metallurgy", ["confined_space", "metal_smelting"]),
         (
+            "141122",
             "metallurgy",
             ["confined_space", "confined_space_toxic", "gas", "labour_intensive", "metal_smelting"],
         ),
-        ("nonferrous", ["dust_explosion"]),
+        ("141122", "nonferrous", ["dust_explosion"]),
     ]
 
 
@@ -185,7 +192,9 @@ def records(app, entity: str) -> list[dict]:
 
 
 def test_drills_lockouts_trainings_and_inspections_come_in_various_states(seeded):
-    assert sorted(d["status"] for d in records(seeded, "drill")) == ["evaluated", "evaluated", "planned"]
+    # C's evacuation drill ended ten months ago and was never evaluated: overdue by now.
+    drills = sorted(d["status"] for d in records(seeded, "drill"))
+    assert drills == ["ended", "evaluated", "evaluated", "planned"]
     assert sorted(lo["status"] for lo in records(seeded, "lockout")) == ["released", "safe_to_work"]
     sessions = records(seeded, "training_session")
     assert sorted(s["status"] for s in sessions) == ["closed", "closed", "scheduled"]
@@ -218,7 +227,8 @@ def test_person_records_show_exams_and_certificates_in_every_standing(seeded):
     assert person[ids["worker-a1"]]["hours_this_year"] >= 4
     states = {c["state"] for r in person.values() for c in r["certificates"]}
     assert {"ok", "renewal_due"} <= states
-    assert ids["bureau"] not in person and len(person) == len(USERS) - 1
+    bureaus = [name for name, (role, _) in USERS.items() if role == "bureau"]
+    assert not {ids[name] for name in bureaus} & set(person) and len(person) == len(USERS) - len(bureaus)
 
 
 def test_every_enterprise_person_has_a_badge_and_every_enterprise_its_derived_entities(seeded):
@@ -226,8 +236,9 @@ def test_every_enterprise_person_has_a_badge_and_every_enterprise_its_derived_en
     with seeded.app_context():
         people = [u for u in db.session.scalars(select(User)) if u.enterprise_id]
     assert {b["user_id"] for b in records(seeded, "badge")} == {u.id for u in people}
-    for entity in ("due", "checklist"):
+    for entity in ("due", "checklist", "enterprise_summary"):
         assert {r["enterprise_id"] for r in records(seeded, entity)} == set(keys.values())
+    assert {r["code"] for r in records(seeded, "region")} >= {"140000", "141100", "141121", "141122"}
 
 
 def test_a_tick_right_after_seeding_records_nothing(seeded):
@@ -235,10 +246,13 @@ def test_a_tick_right_after_seeding_records_nothing(seeded):
         assert sum(n for k, n in tick(db.session, sync_engine()).items() if k != "enterprises") == 0
 
 
-def test_the_bureau_overview_shows_overdue_and_ok_obligations_from_the_pulled_due(seeded):
+def test_the_bureau_overview_shows_overdue_and_ok_obligations_from_the_pulled_summaries(seeded):
     keys = enterprise_keys(seeded)
-    pulled = Device(seeded.test_client(), "bureau").pull_all()
-    due = {key: pulled[("due", enterprise_id)]["data"] for key, enterprise_id in keys.items()}
+    pulled = Device(seeded.test_client(), "bureau-lvliang").pull_all()
+    due = {
+        key: pulled[("enterprise_summary", enterprise_id)]["data"]["due"]
+        for key, enterprise_id in keys.items()
+    }
     states = {o["state"] for d in due.values() for o in d["obligations"]}
     assert {"overdue", "ok"} <= states
     evacuation = {
@@ -246,6 +260,26 @@ def test_the_bureau_overview_shows_overdue_and_ok_obligations_from_the_pulled_du
     }
     assert evacuation["A"]["state"] == "overdue" and evacuation["A"]["interval_months"] == 6
     assert evacuation["B"]["state"] == "ok"
+    assert evacuation["C"]["state"] == "overdue" and due["C"]["open_major_hazards"] == 1
     assert due["A"]["active_lockouts"] == 1 and due["A"]["open_major_hazards"] >= 1
     assert due["A"]["major_hazards"] and due["A"]["late_entries"]
     assert {row["entity"] for row in due["A"]["late_entries"]} == {"lockout"}
+
+
+def test_each_county_bureau_pulls_its_own_county_and_the_city_bureau_both(seeded):
+    keys = enterprise_keys(seeded)
+    client = seeded.test_client()
+    expected = {"bureau": {"A", "B"}, "bureau-wenshui": {"C"}, "bureau-lvliang": {"A", "B", "C"}}
+    for name, enterprises in expected.items():
+        pulled = Device(client, name).pull_all()
+        summaries = {i for (entity, i) in pulled if entity == "enterprise_summary"}
+        assert summaries == {keys[k] for k in enterprises}, name
+        assert {entity for entity, _ in pulled} <= {
+            "enterprise_summary",
+            "region",
+            "notice",
+            "notice_receipt",
+            "user",
+            "notification",
+            "notification_settings",
+        }, name
