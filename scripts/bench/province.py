@@ -1,4 +1,5 @@
-"""Part c: a province on PostgreSQL: notice to all, ticks (nothing changed; a day rollover), bureau pull."""
+"""Part c: a province on PostgreSQL: notice to all, ticks (nothing changed; a day rollover), the first sync
+of the province bureau and of a county bureau (summaries only)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from sync.wire import format_time, utc_now
 from tests.api_client import Device, now_text
 
 from .apps import postgres_app
+from .bureau_sync import first_sync
 from .measure import Step, mib, ms, step
-from .province_seed import seed_derived, seed_province
+from .province_seed import COUNTY_BUREAU, seed_derived, seed_province
 from .report import Row
 
 SIZE = (5_000, 100)
@@ -84,10 +86,14 @@ def run(quick: bool, size: tuple[int, int] | None = None) -> list[Row]:
         with mock.patch.object(clock, "today_in_shanghai", lambda: tomorrow), step() as done:
             sent = notify_tick(db.session, today=tomorrow, now=later)
         add("notify tick, day rollover", done, note=f"{_sent(sent)} sent")
-        with step() as done:
-            answer = client.get("/api/v1/sync/pull", query_string={"limit": 500}, headers=bureau.headers)
-        assert answer.status_code == 200, answer.get_json()
-        add("bureau first pull page (500)", done, note=f"{len(answer.get_json()['changes'])} changes")
+        for username, who in (
+            ("bureau", "province bureau (140000)"),
+            (COUNTY_BUREAU, "county bureau (141122)"),
+        ):
+            device = Device(client, username)
+            with step() as done:
+                synced = first_sync(client, device)
+            add(f"{who} first sync", done, note=synced.note())
     return rows
 
 

@@ -19,11 +19,17 @@ from backend.derived.badge import badge_change
 from backend.extensions import db
 from backend.models import Enterprise, User
 from backend.passwords import hash_password
+from backend.region_entities import publish_regions
 from backend.rules.industries import INDUSTRY_KEYS
+from backend.rules.regions import counties_of
 from backend.rules.uscc import check_character
+from backend.sync_setup import sync_engine
 from sync import Change, tables
 
 CHUNK = 5_000
+PROVINCE = "140000"  # 山西省: its enterprises spread over its 117 counties, round robin
+# A second bureau, of one county (交城县), beside the province's `bureau`.
+COUNTY_BUREAU = "bureau-county"
 FLAGS = (["metal_smelting", "gas"], ["dust_explosion"], [], ["confined_space"], ["labour_intensive"])
 
 
@@ -34,11 +40,13 @@ def uscc(n: int) -> str:
 
 
 def seed_province(enterprises: int, people: int) -> dict[str, int]:
-    """Insert the enterprises, their people (a principal, an officer, workers) and the bureau user; commit."""
+    """Insert the enterprises (spread over Shanxi's counties), their people (a principal, an officer,
+    workers), a province and a county bureau, and the region nodes; commit."""
     now = datetime.now(UTC)
     password = hash_password(demo_data.PASSWORD)
     position = [db.session.execute(select(tables.counter.c.position)).scalar() or 0]
     counts = {"enterprises": 0, "users": 0, "entities": 0}
+    counties = counties_of(PROVINCE)
 
     def flush(rows: dict[str, list], final: bool = False) -> None:
         if not final and max(len(kept) for kept in rows.values()) < CHUNK:
@@ -66,20 +74,25 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
         )
         counts["entities"] += 1
 
-    bureau = User(
-        id=str(uuid.uuid4()),
-        username="bureau",
-        display_name="省应急管理厅 执法员",
-        role="bureau",
-        enterprise_id=None,
-        employment_type="own",
-        password_hash=password,
-        active=True,
-        created_at=now,
-        history=[],
-    )
-    rows["users"].append(_columns(bureau))
-    entity(Change("user", bureau.id, bureau.scope, bureau.to_data()))
+    for username, name, region in (
+        ("bureau", "山西省应急管理厅 执法员", PROVINCE),
+        (COUNTY_BUREAU, "交城县应急管理局 执法员", "141122"),
+    ):
+        bureau = User(
+            id=str(uuid.uuid4()),
+            username=username,
+            display_name=name,
+            role="bureau",
+            enterprise_id=None,
+            region_code=region,
+            employment_type="own",
+            password_hash=password,
+            active=True,
+            created_at=now,
+            history=[],
+        )
+        rows["users"].append(_columns(bureau))
+        entity(Change("user", bureau.id, bureau.scope, bureau.to_data()))
     for e in range(enterprises):
         enterprise = Enterprise(
             id=str(uuid.uuid4()),
@@ -89,6 +102,7 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
             flags=FLAGS[e % len(FLAGS)],
             standardisation_grade=3,
             address="省内某工业园区",
+            region_code=counties[e % len(counties)],
             created_at=now,
             history=[],
         )
@@ -118,11 +132,13 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
     if db.session.execute(update(tables.counter).values(position=position[0])).rowcount == 0:
         db.session.execute(insert(tables.counter).values(id=1, position=position[0], horizon=0))
     db.session.commit()
+    counts["entities"] += publish_regions(db.session, sync_engine())
+    db.session.commit()
     return counts
 
 
 def seed_derived(enterprise_ids: list[str]) -> int:
-    """Write each enterprise's first checklist, due and person_record (badges came with the people).
+    """Write each enterprise's first checklist, due, person_record and summary (badges came with the people).
 
     Module by module, as the tick records them: due reads the checklist written just before it.
     """
