@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
+from ..rules.regions import is_code
 from ..scopes import enterprise_scope, user_scope
 from .types import UtcDateTime, utcnow
 
@@ -35,6 +36,13 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     history: Mapped[list] = mapped_column(JSON, default=list)
+
+    @validates("region_code")
+    def check_region(self, _key: str, value: str | None) -> str | None:
+        """Refuse a region code the region data does not know (None: not a bureau)."""
+        if value is not None and not is_code(value):
+            raise ValueError(f"unknown region code: {value!r}")
+        return value
 
     @property
     def scope(self) -> str:
