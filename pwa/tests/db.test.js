@@ -8,7 +8,7 @@ describe('database schema', () => {
   it('opens at the newest version with every table', async () => {
     expect(db.verno).toBe(schemaVersions.at(-1).version);
     const names = db.tables.map((t) => t.name).sort();
-    expect(names).toEqual(['blobs', 'clients', 'drafts', 'enterprises', 'entities', 'hazards', 'meta', 'outbox', 'rejected', 'thumbs', 'users']);
+    expect(names).toEqual(['blobs', 'clients', 'drafts', 'enterprises', 'entities', 'hazards', 'meta', 'onlineLists', 'onlineRecords', 'outbox', 'regions', 'rejected', 'summaries', 'thumbs', 'users']);
   });
 
   it('upgrades a version 1 database in place, keeping outbox and records', async () => {
@@ -22,7 +22,7 @@ describe('database schema', () => {
     old.close();
 
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     expect(await db.outbox.get('c1')).toMatchObject({ seq: 1, state: 'pending' });
     expect((await db.hazards.get('h1')).title).toBe('old');
     await db.entities.put({ entity: 'drill', id: 'd1', version: 1, data: {} });

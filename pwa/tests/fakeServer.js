@@ -9,7 +9,7 @@ const nextStatus = { 'hazard.assign': 'assigned', 'hazard.rectify': 'rectified',
 
 export function createFakeServer() {
   const s = {
-    users: { u1: { id: 'u1', username: 'worker-a1', role: 'worker', enterprise_id: 'e1' }, u2: { id: 'u2', username: 'officer-a', role: 'officer', enterprise_id: 'e1' } },
+    users: { u1: { id: 'u1', username: 'worker-a1', role: 'worker', enterprise_id: 'e1' }, u2: { id: 'u2', username: 'officer-a', role: 'officer', enterprise_id: 'e1' }, u9: { id: 'u9', username: 'bureau', role: 'bureau', enterprise_id: null, region_code: '141122' } },
     access: new Map(), // token -> {userId, expired}
     refresh: new Map(), // token -> {userId, spent}
     clients: new Map(), // client_id -> {owner, last_seq, outcomes: Map(seq -> {id, outcome})}
@@ -131,7 +131,24 @@ export function createFakeServer() {
     return s.blobs.has(sha) ? new Response(s.blobs.get(sha), { status: 200 }) : err(404, 'not_found');
   }
 
+  // The bureau's online reads: records by enterprise (in its region) and entity, newest first; cursor = offset.
+  s.bureauRecords = new Map(); // enterprise_id -> [{entity, id, data}]
+  function bureauRecords(pathname, params) {
+    const [, enterpriseId, entity, id] = pathname.match(/^\/api\/v1\/bureau\/enterprises\/([^/]+)\/records(?:\/([^/]+)\/([^/]+))?$/) ?? [];
+    const records = s.bureauRecords.get(enterpriseId);
+    if (!records) return err(404, 'not_found');
+    if (id) {
+      const found = records.find((r) => r.entity === entity && r.id === id);
+      return found ? json(200, found) : err(404, 'not_found');
+    }
+    const of = records.filter((r) => r.entity === params.get('entity'));
+    const start = Number(params.get('cursor') ?? 0);
+    const end = start + Number(params.get('limit') ?? 50);
+    return json(200, { records: of.slice(start, end), next_cursor: end < of.length ? String(end) : null });
+  }
+
   s.fetch = async (url, init = {}) => {
+    if (s.offline) throw new TypeError('Failed to fetch');
     const u = new URL(url, 'http://pwa.test');
     const method = init.method ?? 'GET';
     const headers = init.headers ?? {};
@@ -156,6 +173,7 @@ export function createFakeServer() {
     if (u.pathname === '/api/v1/sync/push') return push(a.userId, JSON.parse(init.body));
     if (u.pathname === '/api/v1/sync/pull') return pull(a.userId, u.searchParams);
     if (u.pathname.startsWith('/api/v1/blobs/')) return blobs(method, u.pathname.split('/').pop(), init);
+    if (u.pathname.startsWith('/api/v1/bureau/enterprises/')) return bureauRecords(u.pathname, u.searchParams);
     if (u.pathname === '/api/v1/auth/logout') return new Response(null, { status: 204 });
     if (u.pathname === '/api/v1/push/subscriptions' && method === 'DELETE') {
       s.forgottenEndpoints = [...(s.forgottenEndpoints ?? []), JSON.parse(init.body).endpoint];

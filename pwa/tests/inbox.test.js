@@ -182,3 +182,14 @@ describe('links and push helpers', () => {
     expect(subscriptionBody(sub)).toEqual({ endpoint: 'https://push/x', keys: { p256dh: 'p', auth: 'a' } });
   });
 });
+
+describe('a notice reaches the enterprises of the bureau region', () => {
+  it('takes in all of them, or those sharing any flag, as the server fan-out does', async () => {
+    const { noticeReach } = await import('../src/inbox/logic.js');
+    const summaries = [{ id: 'A', flags: ['gas', 'dust_explosion'] }, { id: 'B', flags: ['dust_explosion'] }, { id: 'C', flags: [] }];
+    expect(noticeReach({ targetAll: true, flags: [] }, summaries).map((e) => e.id)).toEqual(['A', 'B', 'C']);
+    expect(noticeReach({ targetAll: false, flags: ['gas'] }, summaries).map((e) => e.id)).toEqual(['A']);
+    expect(noticeReach({ targetAll: false, flags: ['gas', 'dust_explosion'] }, summaries).map((e) => e.id)).toEqual(['A', 'B']);
+    expect(noticeReach({ targetAll: false, flags: [] }, summaries)).toEqual([]);
+  });
+});

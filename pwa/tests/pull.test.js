@@ -84,3 +84,18 @@ describe('pull', () => {
     expect(await db.hazards.get('h1')).toMatchObject({ title: 'renamed by server', status: 'rectified', _version: 2, _unsent: 1 });
   });
 });
+
+describe('pull for a bureau', () => {
+  it('stores enterprise summaries and regions in their own tables, and deletes them by tombstone', async () => {
+    const { server, user } = await signedIn('bureau');
+    server.putEntity('region', '141122', { code: '141122', name: '交城县', level: 'county', parent_code: '141100' });
+    server.putEntity('enterprise_summary', 'A', { id: 'A', enterprise_id: 'A', name: '甲厂', region_code: '141122', due: { obligations: [] } });
+    await pullChanges(user, null);
+    expect(await db.summaries.get('A')).toMatchObject({ name: '甲厂', region_code: '141122', _version: 1 });
+    expect(await db.regions.where('parent_code').equals('141100').toArray()).toMatchObject([{ code: '141122', name: '交城县' }]);
+    expect(await db.entities.count()).toBe(0);
+    server.putEntity('enterprise_summary', 'A', null, { deleted: true });
+    await pullChanges(user, null);
+    expect(await db.summaries.get('A')).toBeUndefined();
+  });
+});

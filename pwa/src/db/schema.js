@@ -1,6 +1,7 @@
 // The IndexedDB schema history: every released version stays listed so old installs upgrade in place.
 // Tables: local entity copies (hazards, users, enterprises, generic entities), the command outbox,
-// rejected commands, photo blobs (Blob objects, never base64), sync meta/session, per-user client ids, drafts.
+// rejected commands, photo blobs (Blob objects, never base64), sync meta/session, per-user client ids, drafts,
+// a bureau's pulled summaries and regions, and the records it read online.
 
 export const DB_NAME = 'safety-ledger';
 
@@ -27,10 +28,24 @@ export const schemaVersions = [
       thumbs: 'sha',
     },
   },
+  {
+    // v3: a bureau pulls summaries of its region (enterprise_summary, region) instead of every record, and
+    // keeps what it read online (record details and the list pages it opened) to show them offline.
+    version: 3,
+    stores: {
+      summaries: 'id, region_code',
+      regions: 'id, parent_code',
+      onlineRecords: '[entity+id], enterprise_id, fetched_at',
+      onlineLists: '[enterprise_id+entity]',
+    },
+  },
 ];
 
-/** Tables that mirror server state; a 410 reset_required clears exactly these (never the outbox). */
-export const ENTITY_TABLES = ['hazards', 'users', 'enterprises', 'entities'];
+/**
+ * Tables that mirror server state; a 410 reset_required or another person signing in clears exactly these
+ * (never the outbox). What a bureau read online is one person's copy of server state too.
+ */
+export const ENTITY_TABLES = ['hazards', 'users', 'enterprises', 'entities', 'summaries', 'regions', 'onlineRecords', 'onlineLists'];
 
 /** Apply every schema version to a Dexie instance, in order. */
 export function declareSchema(dexie, upTo = Infinity) {

@@ -1,4 +1,4 @@
-// The bureau's overview on a phone: one card per enterprise from its pulled `due` entity, worst first (red,
+// The bureau's overview on a phone: one card per enterprise from its pulled summary's `due`, worst first (red,
 // then amber, then green, each by how overdue), filtered by colour. Days count from the entity's own
 // `computed_on` (its states hold until the next day), so nothing here reads the phone's clock.
 import { daysBetween, obligationTag, worstRag } from './obligations.js';
@@ -44,17 +44,25 @@ export function enterpriseCard(enterprise, due) {
   };
 }
 
+/** Cards worst first, then the most overdue, then by name. */
+function worstFirst(cards) {
+  return cards.sort(
+    (a, b) =>
+      RANK[b.worst] - RANK[a.worst] ||
+      (b.lateness ?? -Infinity) - (a.lateness ?? -Infinity) ||
+      (a.enterprise.name ?? '').localeCompare(b.enterprise.name ?? '', 'zh-CN'),
+  );
+}
+
 /** Cards for every enterprise, worst first, then the most overdue, then by name. */
 export function enterpriseCards(enterprises, dues) {
   const dueBy = new Map(dues.filter(Boolean).map((d) => [d.enterprise_id, d]));
-  return enterprises
-    .map((e) => enterpriseCard(e, dueBy.get(e.id) ?? null))
-    .sort(
-      (a, b) =>
-        RANK[b.worst] - RANK[a.worst] ||
-        (b.lateness ?? -Infinity) - (a.lateness ?? -Infinity) ||
-        (a.enterprise.name ?? '').localeCompare(b.enterprise.name ?? '', 'zh-CN'),
-    );
+  return worstFirst(enterprises.map((e) => enterpriseCard(e, dueBy.get(e.id) ?? null)));
+}
+
+/** Cards from a bureau's pulled `enterprise_summary` entities, each carrying its enterprise's `due`. */
+export function summaryCards(summaries) {
+  return worstFirst(summaries.map((s) => enterpriseCard(s, s.due ?? null)));
 }
 
 /** The cards a filter keeps: all, red (something overdue) or amber (worst is due soon). */

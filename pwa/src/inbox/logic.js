@@ -91,6 +91,13 @@ export function noticeArgs({ title, body, kind, targetAll, flags, selfCheck, sel
   return { args };
 }
 
+/** The enterprises a notice's target takes in, as the server's fan-out does (all, or any flag shared). */
+export function noticeReach({ targetAll, flags }, enterprises) {
+  if (targetAll) return enterprises;
+  const wanted = new Set(flags ?? []);
+  return enterprises.filter((e) => (e.flags ?? []).some((f) => wanted.has(f)));
+}
+
 /**
  * A notice's receipts from its pulled `notice_receipt` entities (one per enterprise, counted by the server):
  * {total, read, acknowledged, enterprises} where enterprises is [{enterprise_id, recipients, read, acknowledged}].

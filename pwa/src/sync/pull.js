@@ -6,7 +6,8 @@ import { adoptServerLastSeq, rotateClient } from './clientIdentity.js';
 import { acceptServerHazard } from './overlay.js';
 
 export const PULL_LIMIT = 500;
-const KNOWN_TABLES = { user: 'users', enterprise: 'enterprises' };
+// Flat tables ({...data, _version}); a bureau's summaries and regions too (read-only, no commands shape them).
+const KNOWN_TABLES = { user: 'users', enterprise: 'enterprises', enterprise_summary: 'summaries', region: 'regions' };
 
 async function applyPlainChange(table, change) {
   const row = await db[table].get(change.id);
@@ -35,7 +36,7 @@ async function applyDeletion(change) {
 
 /** Store one page of changes and its cursor in a single transaction. */
 export async function applyChanges(changes, cursor) {
-  const tables = [db.hazards, db.outbox, db.users, db.enterprises, db.entities, db.meta];
+  const tables = [db.hazards, db.outbox, db.users, db.enterprises, db.summaries, db.regions, db.entities, db.meta];
   await db.transaction('rw', tables, async () => {
     for (const change of changes) {
       if (change.deleted) await applyDeletion(change);
