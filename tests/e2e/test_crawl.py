@@ -17,7 +17,6 @@ from .screen_checks import axe_violations, latin_words, small_targets
 # `{kind}` stands for the id of one local record of that kind (hazard, drill, user…), read from the phone.
 EVERYONE = [
     "/hazards",
-    "/hazards/{hazard}",
     "/inbox",
     "/inbox/{notification}",
     "/settings/notifications",
@@ -25,14 +24,18 @@ EVERYONE = [
     "/me",
     "/badge",
     "/drills",
-    "/drills/{drill}",
     "/trainings",
     "/lockouts",
-    "/lockouts/{lockout}",
     "/inspections",
-    "/inspections/{inspection}",
     "/people",
     "/people/{user}",
+]
+# Records on an enterprise person's phone; a bureau holds none of them (it reads them online, below).
+RECORDS = [
+    "/hazards/{hazard}",
+    "/drills/{drill}",
+    "/lockouts/{lockout}",
+    "/inspections/{inspection}",
 ]
 ENTERPRISE = ["/", "/hazards/new", "/trainings/{training_session}", "/my-training", "/trainings/scan"]
 MANAGER = [
@@ -51,22 +54,32 @@ MANAGER = [
     "/settings/office-channels",
     "/deliveries",
 ]
+# A bureau's enterprise opens its lists online, one tab each; the records they brought open after them.
 BUREAU = [
     "/notices/{notice}",  # the sender's view; a recipient's link opens their own copy in the inbox
     "/bureau",
-    "/bureau/{enterprise}",
+    "/bureau/regions/{county}",
+    "/bureau/{enterprise_summary}",
+    *(f"/bureau/{{enterprise_summary}}?tab={t}" for t in ("drills", "trainings", "inspections", "lockouts")),
+    *(
+        f"/bureau/{{online_{kind}_enterprise}}/records/{kind}/{{online_{kind}}}"
+        for kind in ("hazard", "drill", "training_session", "inspection", "lockout")
+    ),
     "/enterprises",
     "/enterprises/new",
-    "/enterprises/{enterprise}/edit",
+    "/enterprises/{enterprise_summary}/edit",
     "/notices/new",
     "/settings/office-channels",
     "/deliveries",
 ]
+# A city bureau: its counties as summary cards, then one county's enterprises.
+CITY_BUREAU = ["/bureau", "/bureau/regions/{county}", "/notices/new"]
 ROLES = {
-    "worker-a1": EVERYONE + ENTERPRISE,
-    "officer-a": EVERYONE + ENTERPRISE + MANAGER,
-    "principal-a": EVERYONE + ENTERPRISE + MANAGER,
+    "worker-a1": EVERYONE + RECORDS + ENTERPRISE,
+    "officer-a": EVERYONE + RECORDS + ENTERPRISE + MANAGER,
+    "principal-a": EVERYONE + RECORDS + ENTERPRISE + MANAGER,
     "bureau": EVERYONE + BUREAU,
+    "bureau-lvliang": CITY_BUREAU,
 }
 # Server-rendered pages a person is sent to (the rules in force, linked from the app and the README).
 SERVER_PAGES = ["/rules"]
@@ -74,7 +87,8 @@ SERVER_PAGES = ["/rules"]
 # Router paths that show a screen the crawl already visits under another path.
 ALIASES = {"/home": "the HomePage of /"}
 
-# One id per record kind from the phone's IndexedDB (what the lists would link to).
+# One id per record kind from the phone's IndexedDB (what the lists would link to); a bureau's summary with
+# the most hazards, a county, and `online_<kind>` (with its enterprise) for each kind of record read online.
 LOCAL_IDS = """async () => {
   const db = await new Promise((ok, fail) => {
     const r = indexedDB.open('safety-ledger');
@@ -82,6 +96,7 @@ LOCAL_IDS = """async () => {
     r.onerror = fail;
   });
   const all = (store) => new Promise((ok) => {
+    if (!db.objectStoreNames.contains(store)) return ok([]);
     const q = db.transaction(store).objectStore(store).getAll();
     q.onsuccess = () => ok(q.result);
     q.onerror = () => ok([]);
@@ -95,6 +110,18 @@ LOCAL_IDS = """async () => {
   if (enterprises.length) ids.enterprise = enterprises[0].id;
   for (const row of await all('entities')) {
     if (!(row.entity in ids)) ids[row.entity] = row.id;
+  }
+  const weight = (s) => (s.due?.open_major_hazards ?? 0) + (s.due?.overdue_hazards ?? 0)
+    + (s.due?.active_lockouts ?? 0);
+  const summaries = (await all('summaries')).sort((a, b) => weight(b) - weight(a));
+  if (summaries.length) ids.enterprise_summary = summaries[0].id;
+  const counties = (await all('regions')).filter((r) => r.level === 'county')
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (counties.length) ids.county = counties[0].id;
+  for (const row of await all('onlineRecords')) {
+    if (`online_${row.entity}` in ids) continue;
+    ids[`online_${row.entity}`] = row.id;
+    ids[`online_${row.entity}_enterprise`] = row.enterprise_id;
   }
   db.close();
   return ids;
@@ -160,7 +187,8 @@ def report_of(problems: dict) -> str:
 
 def ids_for(page, screens: list[str]) -> dict:
     """One local id per record kind the screens need, once the first pull has brought them all."""
-    needed = {kind for template in screens for kind in re.findall(r"\{(\w+)\}", template)}
+    # Records read online arrive as the crawl opens their lists: those are looked up again when due.
+    needed = {k for t in screens for k in re.findall(r"\{(\w+)\}", t) if not k.startswith("online_")}
     deadline = time.monotonic() + 40
     while True:
         ids = page.evaluate(LOCAL_IDS)
@@ -195,6 +223,8 @@ def test_every_screen_of_a_role_is_chinese_accessible_and_big_enough(base_url, p
     settle(page)
     for template in screens:
         try:
+            if "{online_" in template:
+                ids = page.evaluate(LOCAL_IDS)
             path = template.format(**ids)
         except KeyError as missing:
             problems["unreached"].append(f"{username} {template}: no local {missing} record")
