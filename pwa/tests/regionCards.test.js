@@ -55,3 +55,12 @@ describe('region cards', () => {
     expect(regionCard(regions[1], summariesUnder(summaries, regions, '141122')).enterprises).toBe(2);
   });
 });
+
+describe('a hazard link on a bureau phone', () => {
+  it('finds the enterprise of a hazard from the summaries that list it, or none', async () => {
+    const { enterpriseOfHazard } = await import('../src/bureau/bureauLinks.js');
+    expect(enterpriseOfHazard(summaries, 'h1')).toBe('A');
+    expect(enterpriseOfHazard(summaries, 'h2')).toBe('A');
+    expect(enterpriseOfHazard(summaries, 'nowhere')).toBeNull();
+  });
+});

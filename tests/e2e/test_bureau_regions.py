@@ -81,8 +81,10 @@ def test_a_city_bureau_drills_down_reads_a_hazard_online_and_keeps_it_offline(ba
     wait_for_local_rows(page, "summaries", sum(len(c) for c in counties.values()))
     page.wait_for_selector("[data-test=region-cards] .region-card")
     assert page.inner_text(TITLE) == "吕梁市应急管理局 · 吕梁市"
-    cards = page.locator("[data-test=region-cards] .region-card")
+    # Two counties have enterprises; the city's other counties share one line.
+    cards = page.locator("[data-test=region-cards] .region-card[data-region]")
     assert cards.count() == 2
+    assert "尚无登记企业" in page.inner_text("[data-test=empty-regions]")
     for name, enterprises in counties.items():
         card = page.locator(f"[data-test=region-cards] .region-card:has-text('{name}')")
         assert card.get_attribute("data-enterprises") == str(len(enterprises))

@@ -35,24 +35,30 @@ export function useOnlineList(enterpriseId, entity) {
     }
   }
 
-  /** Load the first page, or the next one; van-list calls it as the person scrolls to the end. */
-  async function load() {
+  let inflight = null;
+  /** Load the first page, or the next one; van-list calls it as the person scrolls to the end (once at a time). */
+  function load() {
+    if (inflight) return inflight;
     state.loading = true;
-    try {
-      if (!state.started) {
-        state.started = true;
-        await first();
-      } else if (cursor) {
-        await next();
-      } else {
+    inflight = (async () => {
+      try {
+        if (!state.started) {
+          state.started = true;
+          await first();
+        } else if (cursor) {
+          await next();
+        } else {
+          state.finished = true;
+        }
+      } catch (err) {
+        state.error = failureKind(err);
         state.finished = true;
+      } finally {
+        state.loading = false;
+        inflight = null;
       }
-    } catch (err) {
-      state.error = failureKind(err);
-      state.finished = true;
-    } finally {
-      state.loading = false;
-    }
+    })();
+    return inflight;
   }
 
   /** Start again from the first page (back online, or pulled to refresh). */
