@@ -72,6 +72,14 @@ def test_a_county_bureau_sees_its_county_only_and_pulls_summaries_not_records(ba
     page.goto(f"{base_url}/#/notices/new")
     page.wait_for_selector(f"[data-test=notice-reach][data-reach='{len(mine)}']")
 
+    # An enforcement check reads the enterprise's checklist online: it is not pulled either.
+    steel = next(i for n, i in mine.items() if "钢铁" in n)
+    page.goto(f"{base_url}/#/inspections/new?enterprise={steel}")
+    items = page.locator("[data-test=checklist-items] .van-cell__value")
+    items.wait_for()
+    assert int(items.inner_text()) > 0
+    assert local_rows(page)["entities"] == rows["entities"], "nothing pulled for it"
+
 
 def test_a_city_bureau_drills_down_reads_a_hazard_online_and_keeps_it_offline(base_url, phone, api):
     counties = {"交城县": summary_ids(api, "bureau"), "文水县": summary_ids(api, "bureau-wenshui")}
