@@ -199,6 +199,7 @@ def smelter_with_a_principal(api) -> str:
             "industry": "metallurgy",
             "flags": ["metal_smelting"],
             "address": "交城县",
+            "region_code": "141122",  # a county of the bureau's region (交城县), required since regions
         },
     )
     username = f"principal-t{stamp[-6:]}"
