@@ -1,4 +1,4 @@
-"""What the two-host test reads back: pull pages, hazard histories, one host's answers, notifications."""
+"""What the two-host test sends and reads back: reports, pull pages, histories, one host's answers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from PIL import Image
 
 from tests.fault.device import API, Device
 from tests.fault.invariants import applied_by_hazard
+from tests.protocol.client import uuid7
 
 PAGE = 50
+TAG = "[hosts]"
 
 
 def pull_pages(device: Device) -> list[dict]:
@@ -90,3 +92,11 @@ def notifications(world, where: str, **params) -> list[tuple[str, str]]:
         f"SELECT data->>'user_id', data->>'kind' FROM sync_entities WHERE entity = 'notification' AND {where}"
     )
     return [tuple(row) for row in world.rows(query, **params)]
+
+
+def report(phone: Device, title: str, severity: str = "general", photos=()) -> str:
+    """Enqueue a hazard report; return the hazard's id."""
+    hazard_id = uuid7()
+    args = {"title": f"{TAG} {title}", "description": "", "location": "一号车间", "severity": severity}
+    phone.enqueue("hazard.report", hazard_id, {**args, "photos": list(photos)})
+    return hazard_id
