@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from sync import tables
 
 from ..hazard_records import HazardView, hazards_of
-from ..models import Enterprise, User
+from ..models import Enterprise, OfficeChannel, User
 from ..records import record, records_of
 from ..rules import reminder_rules as rules
 from ..rules.regions import ancestors
@@ -20,22 +20,37 @@ from ..scopes import enterprise_scope
 BUREAU = "bureau"
 
 
-def bureaus_over(county: str) -> tuple[str, ...]:
-    """Return the nodes whose bureaus an enterprise of this county answers to: province, city, county."""
-    return (*ancestors(county), county)
+def answering_node(session: Session, county: str) -> str | None:
+    """Return the region node whose bureau hears an enterprise of this county: the nearest one, county
+    first, then city, then province, that has an active bureau account or office robot (None: none has).
+
+    The county bureau supervises its enterprises (属地管理: reports and escalations go to it); a city or
+    province bureau hears them only where no bureau below it uses the system, and otherwise reads them in
+    its summaries instead of an inbox flooded by every enterprise of the province.
+    """
+    chain = [county, *reversed(ancestors(county))]
+    people = select(User.region_code).where(
+        User.role == BUREAU, User.active.is_(True), User.region_code.in_(chain)
+    )
+    offices = select(OfficeChannel.region_code).where(
+        OfficeChannel.enterprise_id.is_(None),
+        OfficeChannel.active.is_(True),
+        OfficeChannel.region_code.in_(chain),
+    )
+    found = set(session.scalars(union(people, offices)))
+    return next((code for code in chain if code in found), None)
 
 
 class People:
-    """The active people of an enterprise by role, and the bureaus' over it, read once per enterprise."""
+    """The active people of an enterprise by role, and those of the bureau it answers to, read once."""
 
     def __init__(self, session: Session, enterprise_id: str, county: str = ""):
         query = select(User).where(User.active.is_(True))
         users = session.scalars(query.where(User.enterprise_id == enterprise_id).order_by(User.username))
         self.by_id = {u.id: u for u in users}
-        # Indexed by role, then filtered by region: a province has a few hundred bureau accounts at most.
-        over = bureaus_over(county) if county else ()
+        self.bureau_node = answering_node(session, county) if county else None
         bureau = session.scalars(
-            query.where(User.role == BUREAU, User.region_code.in_(over)).order_by(User.username)
+            query.where(User.role == BUREAU, User.region_code == self.bureau_node).order_by(User.username)
         )
         self.bureau = tuple(u.id for u in bureau)
 

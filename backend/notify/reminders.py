@@ -18,7 +18,7 @@ from ..models import Enterprise, NotificationClaim
 from ..models.types import utcnow
 from ..rules import reminder_rules as rules
 from .inbox import notify, notify_office
-from .reminder_sources import BUREAU, Sources, bureaus_over, load_sources
+from .reminder_sources import BUREAU, Sources, load_sources
 
 # Enterprises whose reminder day has come, read per query.
 BATCH = 200
@@ -39,7 +39,7 @@ class Reminder:
     url: str
     source: dict | None = None
     critical: bool | None = None
-    offices: tuple[str | None, ...] = ()  # enterprise ids; None: the channels of the bureaus over it
+    offices: tuple[str | None, ...] = ()  # enterprise ids; None: the channels of the bureau it answers to
 
     def key(self, recipient: str) -> str:
         """Return the claim key of this reminder for one recipient."""
@@ -307,7 +307,8 @@ def remind_enterprise(
         if enterprise is not None:
             sources = load_sources(session, enterprise)
             for reminder in enterprise_reminders(sources, today):
-                send(session, reminder, now, sent, bureaus_over(enterprise.region_code))
+                node = sources.people.bureau_node
+                send(session, reminder, now, sent, (node,) if node else ())
             day = next_reminder_day(sources, today)
         else:
             day = None

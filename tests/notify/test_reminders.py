@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from backend.derived import clock
 from backend.derived.tick import tick as cadence_tick
 from backend.extensions import db
-from backend.models import Enterprise, NotificationClaim, OfficeChannel
+from backend.models import Enterprise, NotificationClaim, OfficeChannel, User
 from backend.notify.cli import notify_tick
 from backend.notify.reminders import run_reminders
 from backend.sync_setup import sync_engine
@@ -28,8 +28,9 @@ from .test_webpush import subscribe
 
 REGISTERED = date(2025, 1, 10)  # enterprise A: metal smelting, so its principal inspects monthly
 INSPECTION_DUE = date(2025, 2, 10)
-# The bureaus over enterprise A (交城县): its county's, and 吕梁市's over it; never 文水县's next door.
-OVER_A = {"bureau", "bureau-lvliang"}
+# The bureau enterprise A (交城县) answers to: its county's (吕梁市's reads it in its summaries; 文水县's,
+# next door, never hears of it).
+OVER_A = {"bureau"}
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -191,16 +192,15 @@ def test_a_major_hazard_reported_today_is_in_the_bureau_inbox_today_once(app, cl
     with app.app_context():
         first = run_reminders(db.session, today=today, now=at(today))
         again = run_reminders(db.session, today=today, now=at(today, 11))
-        # The bureaus over A (交城县's, and 吕梁市's over it), never 文水县's next door.
-        assert (first["major_hazard_reported"], again["major_hazard_reported"]) == (2, 0)
-        over_a = {seeded["bureau"]: 1, seeded["bureau-lvliang"]: 1}
-        assert received("major_hazard_reported", major["entity_id"]) == over_a
+        # The bureau of A's county only: not 吕梁市's above it, never 文水县's next door.
+        assert (first["major_hazard_reported"], again["major_hazard_reported"]) == (1, 0)
+        assert received("major_hazard_reported", major["entity_id"]) == {seeded["bureau"]: 1}
         assert not received("major_hazard_reported", general["entity_id"])
         # The bureau's office channel hears of it too, once.
         office = db.session.scalars(
             select(NotificationClaim.key).where(NotificationClaim.key.like("major_hazard_reported:%"))
         ).all()
-        assert len(office) == 3
+        assert len(office) == 2
     pulled = Device(client, "bureau").pull_all()
     [mine] = [c["data"] for (entity, _), c in pulled.items() if entity == "notification"]
     assert (mine["kind"], mine["critical"]) == ("major_hazard_reported", True)
@@ -241,8 +241,7 @@ def test_an_overdue_major_hazard_escalates_assignee_officer_principal_and_the_bu
                 assert escalation_state(seeded, hazard_id) == expected[day], day
     with app.app_context():
         about = [n for n in notifications() if (n.get("source") or {}).get("id") == hazard_id]
-        # The report and each rung once (the bureau's two to each bureau over A), however many days and ticks.
-        assert len(about) == 8
+        assert len(about) == 6  # the report and each rung once, however many days and ticks passed
         assert all(n["critical"] for n in about if n["kind"] != "hazard_deadline")
     pulled = Device(client, "bureau").pull_all()
     mine = {c["data"]["kind"]: c["data"] for (entity, _), c in pulled.items() if entity == "notification"}
@@ -315,7 +314,7 @@ def _ticks_at_the_same_time_send_each_reminder_once(app, people):
         every = notifications()
         claims = db.session.scalar(select(func.count()).select_from(NotificationClaim))
         state = escalation_state(people, hazard_id)
-    assert total["major_hazard_overdue"] == 2 and total["inspection_due"] == 3  # C's too
+    assert total["major_hazard_overdue"] == 1 and total["inspection_due"] == 3  # C's officer too
     per_recipient_and_text = Counter((n["user_id"], n["kind"], n["title"], n["body"]) for n in every)
     assert max(per_recipient_and_text.values()) == 1
     assert sum(v for k, v in total.items() if k != "office") == len(every)
@@ -469,11 +468,9 @@ def test_a_smelters_plan_drill_is_reported_to_the_bureau_once_and_others_are_not
         db.session.commit()
         first = run_reminders(db.session, today=today, now=at(today))
         again = run_reminders(db.session, today=today, now=at(today, 15))
-        assert (first["drill_reported"], again["drill_reported"]) == (2, 0)  # 交城县's bureau, 吕梁市's
-        reports = notifications("drill_reported")
-        assert {r["user_id"] for r in reports} == {seeded["bureau"], seeded["bureau-lvliang"]}
-        report = reports[0]
-        assert {r["source"]["id"] for r in reports} == {seeded["A"]}
+        assert (first["drill_reported"], again["drill_reported"]) == (1, 0)
+        [report] = notifications("drill_reported")
+        assert report["user_id"] == seeded["bureau"] and report["source"]["id"] == seeded["A"]
         assert "2025-03-08" in report["body"] and "综合或专项应急预案演练" in report["title"]
         # Past DRILL_REPORT_WITHIN_DAYS an old drill is not reported (it predates the rule here).
         later = today + timedelta(days=40)
@@ -481,3 +478,27 @@ def test_a_smelters_plan_drill_is_reported_to_the_bureau_once_and_others_are_not
         refresh(db.session, sync_engine(), [seeded["A"]])
         db.session.commit()
         assert run_reminders(db.session, today=later, now=at(later))["drill_reported"] == 0
+
+
+def test_a_major_hazard_goes_to_its_countys_bureau_or_the_nearest_one_above_that_uses_the_system(
+    app, client, seeded, monkeypatch
+):
+    today = date(2025, 2, 3)
+    monkeypatch.setattr(clock, "today_in_shanghai", lambda: today)
+    report = {"description": "", "location": "电弧炉", "photos": [], "severity": "major"}
+    hazard = Device(client, "worker-c1").do(
+        "hazard.report", str(uuid.uuid4()), title="水冷报警失效", **report
+    )
+    assert hazard["status"] == "applied", hazard
+    with app.app_context():
+        run_reminders(db.session, today=today, now=at(today))
+        assert received("major_hazard_reported", hazard["entity_id"]) == {seeded["bureau-wenshui"]: 1}
+        # 文水县's bureau leaves the system: the next report of C goes up to 吕梁市's.
+        db.session.get(User, seeded["bureau-wenshui"]).active = False
+        db.session.commit()
+    second = Device(client, "worker-c1").do(
+        "hazard.report", str(uuid.uuid4()), title="二次报警失效", **report
+    )
+    with app.app_context():
+        run_reminders(db.session, today=today, now=at(today, 12))
+        assert received("major_hazard_reported", second["entity_id"]) == {seeded["bureau-lvliang"]: 1}
