@@ -75,7 +75,9 @@ def test_deliveries_go_out_concurrently_and_once_each_with_two_workers_racing(pg
     workers = [start_worker(env, tmp_path, f"worker-{n}", processes=2, burst=False) for n in range(2)]
     try:
         wait_for(lambda: workers_listening(app) == 4, what="four workers listening")
-        ids = office_deliveries(app, robots, 20)
+        # Queued a few seconds ago: due for a worker whose clock runs a little behind this process's (under
+        # tests/timeshift every process starts its own shifted clock, one ~0.2 s behind another).
+        ids = office_deliveries(app, robots, 20, now=datetime.now(UTC) - timedelta(seconds=5))
         with app.app_context():
             assert delivery_jobs.dispatch_due(db.session)["deliveries queued"] == 20
             assert delivery_jobs.dispatch_due(db.session)["deliveries queued"] == 0  # already waiting
