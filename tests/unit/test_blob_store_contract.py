@@ -63,10 +63,32 @@ def upload(hosts_in_turn, sha: str, user: str, data: bytes, sizes: list[int]) ->
     return answers
 
 
-def next_second() -> float:
-    """Wait until the clock passes a whole second and return it (S3 keeps object times to the second)."""
-    cut = math.floor(time.time()) + 1
-    time.sleep(cut - time.time() + 0.02)
+def store_clock(store) -> float:
+    """Read the store's own clock, which ages uploads: a new file's mtime, or a new object's LastModified.
+
+    Not time.time(): the kernel and the S3 server keep their own time (tests/timeshift moves only Python's).
+    """
+    if isinstance(store, LocalBlobStore):
+        store.root.mkdir(parents=True, exist_ok=True)
+        probe = store.root / ".clock-probe"
+        probe.write_bytes(b"")
+        try:
+            return probe.stat().st_mtime
+        finally:
+            probe.unlink()
+    key = f"{store.prefix}/.clock-probe" if store.prefix else ".clock-probe"
+    store.client.put_object(Bucket=store.bucket, Key=key, Body=b"")
+    try:
+        return store.client.head_object(Bucket=store.bucket, Key=key)["LastModified"].timestamp()
+    finally:
+        store.client.delete_object(Bucket=store.bucket, Key=key)
+
+
+def next_second(store) -> float:
+    """Wait until the store's clock passes a whole second; return it (S3 keeps object times to the second)."""
+    now = store_clock(store)
+    cut = math.floor(now) + 1
+    time.sleep(cut - now + 0.02)
     return cut
 
 
@@ -197,12 +219,12 @@ def test_a_user_id_unfit_for_a_name_is_refused(store):
 
 def test_sweep_deletes_uploads_untouched_since_a_time_and_keeps_the_others(store):
     store.append_partial(SHA, USER, 0, b"s" * 700)
-    cut = next_second()
+    cut = next_second(store)
     store.append_partial(OTHER_SHA, OTHER, 0, b"f" * 400)
     assert store.sweep_partials(older_than=cut) == (1, 700)
     assert (store.partial_offset(SHA, USER), store.partial_offset(OTHER_SHA, OTHER)) == (None, 400)
     assert store.sweep_partials(older_than=cut) == (0, 0)
-    assert store.sweep_partials(older_than=time.time() + 3600) == (1, 400)
+    assert store.sweep_partials(older_than=store_clock(store) + 3600) == (1, 400)
     assert store.partial_bytes(OTHER) == 0
 
 
