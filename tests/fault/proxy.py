@@ -45,21 +45,17 @@ class FaultPlan:
         return self.random.randrange(count)
 
 
-class FaultProxy:
-    """Forward each request on a new upstream connection (closed after it), faults while `faulty` is set."""
+class LoopbackProxy:
+    """A proxy on a free 127.0.0.1 port, its asyncio loop on a thread; subclasses answer `_handle`."""
 
-    def __init__(self, upstream_port: int, plan: FaultPlan):
-        self.upstream_port = upstream_port
-        self.plan = plan
+    name = "proxy"
+
+    def __init__(self):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.faulty = threading.Event()
-        self.faults: Counter[str] = Counter()
-        self.requests = 0
-        self.upstream: Counter[str] = Counter()  # the server's own statuses, a dropped duplicate's too
         self.in_flight = 0
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name="fault-proxy", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=self.name, daemon=True)
         self._ready = threading.Event()
 
     def start(self) -> None:
@@ -70,8 +66,9 @@ class FaultProxy:
 
     def stop(self) -> None:
         """Stop listening and end the thread."""
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -83,6 +80,24 @@ class FaultProxy:
             server.close()
             self._loop.run_until_complete(server.wait_closed())
             self._loop.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+
+class FaultProxy(LoopbackProxy):
+    """Forward each request on a new upstream connection (closed after it), faults while `faulty` is set."""
+
+    name = "fault-proxy"
+
+    def __init__(self, upstream_port: int, plan: FaultPlan):
+        super().__init__()
+        self.upstream_port = upstream_port
+        self.plan = plan
+        self.faulty = threading.Event()
+        self.faults: Counter[str] = Counter()
+        self.requests = 0
+        self.upstream: Counter[str] = Counter()  # the server's own statuses, a dropped duplicate's too
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

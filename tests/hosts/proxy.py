@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from dataclasses import dataclass
 
-from tests.fault.proxy import UPSTREAM_SECONDS, _bad_gateway, _complete, _read_request
-from tests.live_server import free_port
+from tests.fault.proxy import UPSTREAM_SECONDS, LoopbackProxy, _bad_gateway, _complete, _read_request
 
 CONNECT_SECONDS = 5
 
@@ -27,35 +25,20 @@ class Served:
     skipped: tuple[int, ...]  # hosts that refused the connection first
 
 
-class RoundRobinProxy:
+class RoundRobinProxy(LoopbackProxy):
     """Send each request to the next host in turn, on a new connection closed after it.
 
     As nginx's `proxy_next_upstream error`: a host that refuses the connection is skipped for the next one,
     but a request that reached a host is never sent again (its answer cut short is a 502 for the client).
     """
 
+    name = "round-robin-proxy"
+
     def __init__(self, upstream_ports: list[int]):
+        super().__init__()
         self.upstream_ports = list(upstream_ports)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.log: list[Served] = []
-        self.in_flight = 0
         self._turn = 0
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name="round-robin-proxy", daemon=True)
-        self._ready = threading.Event()
-
-    def start(self) -> None:
-        """Listen in a background thread."""
-        self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("the proxy did not start")
-
-    def stop(self) -> None:
-        """Stop listening and end the thread."""
-        if self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
 
     def since(self, moment: float) -> list[Served]:
         """Return the requests that arrived at or after a time.monotonic() moment."""
@@ -66,17 +49,6 @@ class RoundRobinProxy:
         deadline = time.monotonic() + seconds
         while self.in_flight == 0 and time.monotonic() < deadline:
             time.sleep(0.001)
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", self.port))
-        self._ready.set()
-        try:
-            self._loop.run_forever()
-        finally:
-            server.close()
-            self._loop.run_until_complete(server.wait_closed())
-            self._loop.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         arrived = time.monotonic()
