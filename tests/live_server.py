@@ -15,6 +15,26 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def listeners_on(port: int) -> int:
+    """Count the listening TCP sockets on this port, from two reads of /proc/net/tcp that agree.
+
+    The kernel prints that table a page per read and resumes by position: sockets opened or closed
+    meanwhile (other tests' servers) can make one read skip or repeat a line. Counted by inode (state 0A
+    is LISTEN), read again until two reads give the same sockets.
+    """
+    seen = None
+    for _ in range(20):
+        inodes = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+                inodes.add(fields[9])
+        if inodes == seen:
+            break
+        seen = inodes
+    return len(seen)
+
+
 def free_port() -> int:
     """Return a port nobody listens on now."""
     with socket.socket() as sock:
@@ -57,7 +77,7 @@ def live_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, process, folder / "server.log")
+        wait_until_up(base, process, folder / "server.log", workers)
         yield base
     finally:
         process.terminate()
@@ -65,16 +85,24 @@ def live_server(
         log.close()
 
 
-def wait_until_up(base: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
-    """Return once the server's health check answers 200; fail if it exits or stays silent."""
+def wait_until_up(
+    base: str, process: subprocess.Popen, log: Path, workers: int = 1, seconds: float = 30
+) -> None:
+    """Return once the health check answers 200 and every worker listens; fail if it exits or stays silent.
+
+    Each gunicorn worker opens its own socket (SO_REUSEPORT) once forked: the first can answer while the
+    others are still loading the app, and a test that needs them all would see fewer.
+    """
+    port = int(base.rsplit(":", 1)[1])
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited at start; see {log}")
         try:
             with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as answer:
-                if answer.status == 200:
+                if answer.status == 200 and listeners_on(port) >= workers:
                     return
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     raise RuntimeError(f"the server did not answer within {seconds:g} s; see {log}")

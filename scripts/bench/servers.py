@@ -51,7 +51,7 @@ def gunicorn(folder: Path, env: dict[str, str], workers: int = 1, threads: int =
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, process, folder / "server.log", START_SECONDS)
+        wait_until_up(base, process, folder / "server.log", workers, START_SECONDS)
         yield base, process.pid
     finally:
         stop(process)

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import socket
 import subprocess
-from pathlib import Path
 
-from ..live_server import BIN, ROOT, free_port, live_server
-
-
-def listeners_on(port: int) -> int:
-    """Count the listening TCP sockets on this port (/proc/net/tcp: state 0A is LISTEN)."""
-    count = 0
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        local, state = line.split()[1], line.split()[3]
-        if state == "0A" and int(local.split(":")[1], 16) == port:
-            count += 1
-    return count
+from ..live_server import BIN, ROOT, free_port, listeners_on, live_server
 
 
 def test_each_worker_listens_on_a_socket_of_its_own(tmp_path):

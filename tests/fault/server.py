@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.live_server import BIN, ROOT, free_port
+from tests.live_server import BIN, ROOT, free_port, listeners_on
 
 START_SECONDS = 30
 # Migrate and seed in one interpreter: importing the app is the slow part on a busy machine.
@@ -108,10 +108,12 @@ class KillableServer:
                 raise RuntimeError(f"gunicorn exited at start; see {self.folder / 'server.log'}")
             try:
                 with urllib.request.urlopen(self.base + "/api/v1/health", timeout=2) as answer:
-                    if answer.status == 200:
+                    # Every worker listening (each opens its own socket once forked), not only the first.
+                    if answer.status == 200 and listeners_on(self.port) >= self.workers:
                         return
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s")
 
 
