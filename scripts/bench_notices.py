@@ -46,15 +46,18 @@ def uscc(number: int) -> str:
     return first17 + check_character(first17)
 
 
-def seed_recipients(session, count: int, per_enterprise: int = PEOPLE_PER_ENTERPRISE) -> int:
-    """Bulk-insert `count` active workers in enterprises of `per_enterprise` people; commit; return count."""
+def seed_recipients(
+    session, count: int, per_enterprise: int = PEOPLE_PER_ENTERPRISE, region_code: str = "141122"
+) -> int:
+    """Bulk-insert `count` active workers in enterprises of `per_enterprise` people in a county (交城县 by
+    default); commit; return count."""
     now = datetime.now(UTC)
     password = hash_password("bench-only")
     offset = session.scalar(select(func.count()).select_from(Enterprise))
     enterprise_ids = [str(uuid.uuid4()) for _ in range(-(-count // per_enterprise))]
     enterprises = [
         {"id": e, "uscc": uscc(offset + n), "name": f"压测企业{offset + n}", "flags": [], "address": "",
-         "region_code": "141122", "created_at": now, "history": []}
+         "region_code": region_code, "created_at": now, "history": []}
         for n, e in enumerate(enterprise_ids)
     ]  # fmt: skip
     for start in range(0, len(enterprises), ROWS_PER_STATEMENT):

@@ -1,10 +1,11 @@
 """The notice fan-out job: a sent notice reaches its enterprises, then their people, chunk by committed chunk.
 
 `notice.send` only records the notice and a `notice_fanouts` row. This job walks the enterprises by id
-(office messages, self-check tasks, receipts), then the people by enterprise and id, each chunk in batched
-statements and committed with its cursor: a crash resumes after the last committed chunk, and the keys
-(notice, enterprise) and (notice, recipient) make a repeated chunk write nothing twice.
-No statement grows with the target.
+(office messages, self-check tasks, receipts), then the people of the enterprises it reached by enterprise
+and id, each chunk in batched statements and committed with its cursor: a crash resumes after the last
+committed chunk, and the keys (notice, enterprise) and (notice, recipient) make a repeated chunk write
+nothing twice. No statement grows with the target, and a county's notice never reads the people of the
+rest of the province.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ SELF_CHECK = "self_check"
 NOTICE_LABELS = {"warning": "警示信息", "accident": "事故通报"}
 # Statements stay far below PostgreSQL's 65,535 parameters whatever chunk a caller asks for.
 MAX_CHUNK = 5000
+# The people phase finds a page's end among the notice's enterprises, this many looked up at a time.
+NEXT_ENTERPRISES = 50
 
 
 def headline(notice: dict[str, Any]) -> tuple[str, str, list[str]]:
@@ -160,12 +163,13 @@ def _enterprise_chunk(
 def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: int, now: datetime) -> int:
     """Take the next `chunk` people by (enterprise, id); write receipt rows, inbox entries and pushes.
 
-    The page is a key range of the users table alone, found on its (enterprise_id, id) index: the cost
-    of a chunk stays the same however many people the notice reaches or has reached, no statement below
-    carries a parameter per person, and a chunk touches the receipts of a few enterprises, not of all.
+    The page is a key range of the users table whose ends are found on its (enterprise_id, id) index among
+    the notice's enterprises: the cost of a chunk stays the same however many people the notice reaches or
+    has reached, or the province holds beside them; no statement below carries a parameter per person,
+    and a chunk touches the receipts of a few enterprises, not of all.
     """
     after = (fanout.cursor, fanout.cursor_user)
-    last = _end_of_page(session, after, chunk)
+    last = _end_of_page(session, notice["id"], after, chunk)
     if last is None:
         _finish(session, fanout, notice, now)
         return 0
@@ -201,7 +205,7 @@ def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: i
         for row in fresh
     ]
     topic = f"notice:{notice['id']}"
-    in_range = select(User.id).where(*_between(people))
+    in_range = _recipients(notice["id"], people, User.id)
     queue_web_pushes(session, [change.data for change in inbox], topic, now, in_range)
     insert_new_entities(session, inbox, now)
     fanout.cursor, fanout.cursor_user = last
@@ -209,38 +213,50 @@ def _people_chunk(session: Session, fanout: NoticeFanout, notice: dict, chunk: i
     return len(fresh)
 
 
-def _end_of_page(session: Session, after: tuple[str, str], chunk: int) -> tuple[str, str] | None:
-    """Return the key of the chunk-th person after `after` in (enterprise_id, id) order, or the last one.
+def _end_of_page(
+    session: Session, notice_id: str, after: tuple[str, str], chunk: int
+) -> tuple[str, str] | None:
+    """Return the key of the chunk-th person after `after` in (enterprise_id, id) order, or the last one,
+    counting the people of the notice's enterprises only.
 
-    Two walks of the (enterprise_id, id) index, each a range the planner estimates well: the rest of the
-    cursor's enterprise, then the enterprises after it. None when nobody is left.
+    The rest of the cursor's enterprise, then each next enterprise of the notice (NEXT_ENTERPRISES at a
+    time, from its (notice_id, enterprise_id) key): each statement is a short range of an index, and the
+    people of enterprises the notice passed over are never read. None when nobody is left.
     """
     enterprise, person = after
+    left, last = chunk, None
+    count, top = _people_after(session, enterprise, person, left)
+    if count:
+        left, last = left - count, (enterprise, top)
+    while left:
+        ne = NoticeEnterprise
+        following = session.scalars(
+            select(ne.enterprise_id)
+            .where(ne.notice_id == notice_id, ne.enterprise_id > enterprise)
+            .order_by(ne.enterprise_id)
+            .limit(NEXT_ENTERPRISES)
+        ).all()
+        if not following:
+            return last
+        for enterprise in following:
+            count, top = _people_after(session, enterprise, "", left)
+            if count:
+                left, last = left - count, (enterprise, top)
+            if not left:
+                break
+    return last
+
+
+def _people_after(session: Session, enterprise: str, person: str, limit: int) -> tuple[int, str | None]:
+    """Count up to `limit` people of one enterprise after `person` by id; return that and the last id."""
     same = (
-        select(User.enterprise_id, User.id)
+        select(User.id)
         .where(User.enterprise_id == enterprise, User.id > person)
         .order_by(User.id)
-        .limit(chunk)
+        .limit(limit)
         .subquery()
     )
-    within = session.execute(select(func.count(), func.max(same.c.id)).select_from(same)).one()
-    if within[0] == chunk:
-        return enterprise, within[1]
-    later = (
-        select(User.enterprise_id, User.id)
-        .where(User.enterprise_id > enterprise)
-        .order_by(User.enterprise_id, User.id)
-        .limit(chunk - within[0])
-        .subquery()
-    )
-    beyond = session.execute(
-        select(later.c.enterprise_id, later.c.id)
-        .order_by(later.c.enterprise_id.desc(), later.c.id.desc())
-        .limit(1)
-    ).first()
-    if beyond is not None:
-        return tuple(beyond)
-    return (enterprise, within[1]) if within[0] else None
+    return tuple(session.execute(select(func.count(), func.max(same.c.id)).select_from(same)).one())
 
 
 def _between(people: tuple[tuple[str, str], tuple[str, str]]) -> tuple:
@@ -262,6 +278,8 @@ def _recipients(notice_id: str, people: tuple[tuple[str, str], tuple[str, str]],
         select(*columns)
         .select_from(User)
         .join(ne, (ne.enterprise_id == User.enterprise_id) & (ne.notice_id == notice_id))
+        # The same enterprise range on the notice's own key: the planner may walk its few enterprises there.
+        .where(ne.enterprise_id.between(people[0][0], people[1][0]))
         .where(*_between(people), User.active.is_(True), User.role.in_(ENTERPRISE_ROLES))
     )
 

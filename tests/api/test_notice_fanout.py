@@ -14,6 +14,7 @@ from backend.notify import notice_fanout as fanout_module
 from backend.notify.cli import notify_tick
 from backend.notify.notice_fanout import fan_out_pending
 from backend.scopes import user_scope
+from scripts.bench_notices import seed_recipients
 from sync import tables
 
 from ..api_client import Device
@@ -202,3 +203,26 @@ def test_people_are_walked_enterprise_by_enterprise_so_a_chunk_touches_few_recei
     # Each enterprise's people come in one run of chunks: A's, then B's (or B's, then A's).
     assert walked == sorted(walked)
     assert len(set(walked)) == 2 and len(walked) <= len(touched) + 1
+
+
+def test_a_county_notice_never_walks_the_people_of_another_county(app, client, people, later, monkeypatch):
+    """Walking every user by key, 交城's notice also paged through all of 文水's people, finding nobody."""
+    with app.app_context():
+        seed_recipients(db.session, 60, per_enterprise=20, region_code="141121")  # 文水县
+    _, notice_id = send(client)
+    real, chunks = fanout_module.add_recipients, []
+
+    def record(session, notice, per_enterprise):
+        chunks.append(sum(per_enterprise.values()))
+        return real(session, notice, per_enterprise)
+
+    monkeypatch.setattr(fanout_module, "add_recipients", record)
+    with app.app_context():
+        assert fan_out_pending(db.session, chunk=2) == len(ENTERPRISE_USERS)
+    # Every page held people of 交城's enterprises: as many pages as their people need, none empty.
+    assert sum(chunks) == len(ENTERPRISE_USERS)
+    assert len(chunks) == -(-len(ENTERPRISE_USERS) // 2)
+    assert 0 not in chunks
+    assert sorted(scope for scope, _ in inbox_rows(app, notice_id)) == sorted(
+        user_scope(people[name]) for name in ENTERPRISE_USERS
+    )
