@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -66,7 +67,7 @@ def is_sha256(value: str) -> bool:
 
 
 def head(
-    session: Session, store: BlobStore, sha: str, user_id: str, scopes: set[str]
+    session: Session, store: BlobStore, sha: str, user_id: str, scopes: Container[str]
 ) -> tuple[bool, int | None]:
     """Tell whether a blob is stored for this person and, when not, how far their resumable upload got.
 
@@ -80,7 +81,7 @@ def head(
 
 
 def put_whole(
-    session: Session, store: BlobStore, sha: str, data: bytes, user_id: str, scopes: set[str]
+    session: Session, store: BlobStore, sha: str, data: bytes, user_id: str, scopes: Container[str]
 ) -> Stored:
     """Store a whole body after the checks of protocol.md, in their order: size, hash, type (and pixels)."""
     if len(data) > MAX_BYTES:
@@ -105,7 +106,7 @@ def put_chunk(
     content_range: str,
     chunk: bytes,
     user_id: str,
-    scopes: set[str],
+    scopes: Container[str],
 ) -> Stored | Progress:
     """Append one chunk of a resumable upload; verify and store the whole after the last one."""
     start, end, total = _parse_range(content_range)
@@ -160,7 +161,7 @@ def sweep_partials(store: BlobStore, now: datetime) -> tuple[int, int]:
 
 
 def read(
-    session: Session, store: BlobStore, sha: str, user_id: str, scopes: set[str], variant: str | None
+    session: Session, store: BlobStore, sha: str, user_id: str, scopes: Container[str], variant: str | None
 ) -> Found:
     """Find a blob (or its variant) for its uploader or a reader of a scope referencing it; else 404."""
     if variant is not None and variant not in VARIANTS:

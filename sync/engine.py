@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from . import faults, positions, pull, store
 from .push import PushRun
-from .registry import CommandRegistry, CommandSpec, ScopePolicy
+from .registry import CommandRegistry, CommandSpec, ReadPolicy, ScopePolicy
 from .types import Actor, Change, SyncError, Text
 from .wire import is_uuid, utc_now
 
@@ -36,7 +36,7 @@ class SyncEngine:
 
     def __init__(
         self,
-        scope_policy: ScopePolicy,
+        scope_policy: ReadPolicy | ScopePolicy,
         clock: Callable[[], datetime] = utc_now,
         fingerprint_policy: FingerprintPolicy | None = None,
         pull_policy: ScopePolicy | None = None,
@@ -44,7 +44,7 @@ class SyncEngine:
         self.registry = CommandRegistry()
         self.scope_policy = scope_policy
         # What a reader's pull carries, when narrower than what they may read and act on (a bureau pulls
-        # summaries and reads records online); by default the same scopes.
+        # summaries and reads records online); by default the same scopes, which must then be a list.
         self.pull_policy = pull_policy or scope_policy
         self.fingerprint_policy = fingerprint_policy or pull.scope_fingerprint
         self.clock = clock
@@ -57,9 +57,9 @@ class SyncEngine:
         """Add a command type."""
         self.registry.register(spec)
 
-    def scopes_for(self, session: Session, actor: Actor) -> set[str]:
-        """Return the scopes an actor may read and act on."""
-        return set(self.scope_policy(session, actor))
+    def scopes_for(self, session: Session, actor: Actor) -> Container[str]:
+        """Return the scopes an actor may read and act on (ask `scope in it`; it need not list them)."""
+        return self.scope_policy(session, actor)
 
     def pull_scopes_for(self, session: Session, actor: Actor) -> set[str]:
         """Return the scopes an actor's pull carries."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from typing import Any
 
@@ -95,7 +95,7 @@ class PushRun:
         registry: CommandRegistry,
         session: Session,
         actor: Actor,
-        scopes: Callable[[], set[str]],
+        scopes: Callable[[], Container[str]],
         now: datetime,
     ):
         self.registry = registry

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,9 @@ SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 # followed by other entities the command changed.
 Handler = Callable[[CommandContext], Change | list[Change]]
 ScopePolicy = Callable[[Any, Actor], Iterable[str]]
+# What a person may read and act on: a set, or any container that answers `scope in it` (a bureau's
+# province holds thousands of enterprises, each looked up when asked rather than listed).
+ReadPolicy = Callable[[Any, Actor], Container[str]]
 
 
 @dataclass(frozen=True)

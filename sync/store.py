@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import datetime
 from typing import Any
 
@@ -183,23 +184,27 @@ def add_blob_refs(session: Session, changes: list[Change]) -> None:
         session.execute(insert(tables.blob_refs), fresh)
 
 
-def visible_blobs(session: Session, shas: list[str], user_id: str, scopes: set[str]) -> set[str]:
-    """Return the stored hashes this person may cite and read: held by them, or referenced in their scopes."""
+def visible_blobs(session: Session, shas: list[str], user_id: str, scopes: Container[str]) -> set[str]:
+    """Return the stored hashes this person may cite and read: held by them, or referenced in their scopes.
+
+    The scopes are asked one by one (`scope in scopes`) for the few that reference these photos: a
+    reader's scopes need not be listed, and no statement grows with them.
+    """
     if not shas:
         return set()
     holders, refs, blobs = tables.blob_holders.c, tables.blob_refs.c, tables.blobs.c
     held = select(holders.sha256).where(holders.sha256.in_(shas), holders.user_id == user_id)
     seen = set(session.execute(held).scalars())
-    if scopes and len(seen) < len(set(shas)):
-        referenced = select(refs.sha256).where(refs.sha256.in_(shas), refs.scope.in_(sorted(scopes)))
-        seen |= set(session.execute(referenced).scalars())
+    if len(seen) < len(set(shas)):
+        referenced = select(refs.sha256, refs.scope).where(refs.sha256.in_(sorted(set(shas) - seen)))
+        seen |= {sha for sha, scope in session.execute(referenced) if scope in scopes}
     if not seen:
         return seen
     stored = select(blobs.sha256).where(blobs.sha256.in_(sorted(seen)))
     return set(session.execute(stored).scalars())
 
 
-def missing_blobs(session: Session, shas: list[str], user_id: str, scopes: set[str]) -> list[str]:
+def missing_blobs(session: Session, shas: list[str], user_id: str, scopes: Container[str]) -> list[str]:
     """Return, in order, the hashes this person has not uploaded and cannot see: they must upload them."""
     visible = visible_blobs(session, shas, user_id, scopes)
     return [sha for sha in shas if sha not in visible]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from backend.derived.tick import tick
 from backend.extensions import db
 from backend.models import Delivery, NoticeFanout, User
 from backend.rules.regions import counties_of, within
 from backend.sync_setup import sync_engine
+from scripts.bench_notices import seed_recipients
 from sync import tables
 
 from .hazard_site import Site
@@ -360,3 +361,49 @@ def test_a_province_bureau_pulls_every_node_and_summary_of_the_province(world, p
     summaries = {i for (entity, i) in changes if entity == "enterprise_summary"}
     assert summaries == {people["A"], people["B"], people["C"]}
     assert records(world, "bureau-lvliang", people["C"])["records"]
+
+
+def statements_while(app, action) -> list[tuple[str, object]]:
+    """Run `action`; return every SQL statement the app sent meanwhile, with its parameters."""
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_a_province_bureau_reads_a_photo_and_acts_without_listing_its_enterprises(world, people, app):
+    """Its readable scopes listed every enterprise of its region: a province's thousands, per request."""
+    with app.app_context():
+        seed_recipients(db.session, 300, per_enterprise=1)  # 300 more enterprises in 交城县
+        db.session.get(User, people["bureau-lvliang"]).region_code = "140000"
+        db.session.commit()
+    province = world["bureau-lvliang"]
+
+    def read_and_act():
+        assert blob(world, "bureau-lvliang", world.photos["A"]) == 200
+        assert (
+            province.do("enterprise.update", people["C"], address="文水县开栅镇工业园区1号")["status"]
+            == "applied"
+        )
+
+    sent = statements_while(app, read_and_act)
+    assert sent
+    asked = {people["A"], people["C"]}
+    for statement, parameters in sent:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if "blob_refs" in statement:
+            assert len(values) < 10, statement  # the photo's references, not one per readable scope
+        if "FROM enterprises" in statement:
+            assert asked & {str(v) for v in values}, statement  # each enterprise looked up by its id
+    # And still nothing outside: the 文水 bureau is refused 交城's photo and enterprise.
+    assert blob(world, "bureau-wenshui", world.photos["A"]) == 404
+    assert world["bureau-wenshui"].do("enterprise.update", people["A"], address="x")["code"] == "not_found"
