@@ -20,6 +20,8 @@ def app_for(url: str, folder: Path, connect_args: dict | None = None):
     config = TestConfig(url, folder)
     # As `make run` serves: the derived job runs on a thread after each push's commit, not in its answer.
     config.DERIVED_AFTER_PUSH = "thread"
+    # The figures are the output: a log line per request (hundreds per part) would bury them.
+    config.LOG_LEVEL = "WARNING"
     if connect_args:
         config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": connect_args}
     app = create_app(config)
