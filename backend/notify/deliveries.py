@@ -19,6 +19,9 @@ from .webpush import DEFAULT_TTL, encode_payload, push_headers, send_web_push
 
 # A claimed delivery is not due again for this long: another worker takes it over only if we died.
 LEASE = timedelta(minutes=5)
+# Hosts' clocks differ a little: a worker behind the host that queued a delivery "now" still takes it,
+# instead of leaving it to the next dispatch (15 s later). Far below any backoff step (30 s) or the lease.
+CLOCK_SKEW = timedelta(seconds=2)
 
 
 def queue_web_push(
@@ -129,13 +132,16 @@ def deliver_ids(session: Session, ids: list[int], now: datetime | None = None) -
 
 
 def claim(session: Session, delivery_id: int, now: datetime) -> bool:
-    """Take a due delivery for this worker (one conditional UPDATE, committed); False if another has it."""
+    """Take a due delivery for this worker (one conditional UPDATE, committed); False if another has it.
+
+    Due means by now on this worker's clock, give or take CLOCK_SKEW between hosts.
+    """
     claimed = session.execute(
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
             Delivery.status.in_(OPEN_STATUSES),
-            Delivery.next_attempt_at <= now,
+            Delivery.next_attempt_at <= now + CLOCK_SKEW,
         )
         .values(attempts=Delivery.attempts + 1, next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)

@@ -25,7 +25,7 @@ from backend.notify import (
     topic_for,
     vapid_keys,
 )
-from backend.notify.deliveries import LEASE, claim
+from backend.notify.deliveries import LEASE, claim, deliver_ids
 from backend.notify.outcomes import MAX_ATTEMPTS
 
 from ..people import seed_people
@@ -310,6 +310,24 @@ def test_a_delivery_claimed_by_a_worker_that_died_is_taken_over_after_the_lease(
         assert deliver_due(db.session, now + LEASE - timedelta(seconds=1)) == []
         [result] = deliver_due(db.session, now + LEASE)
         assert result.status == "sent"
+
+
+def test_a_worker_a_second_behind_the_queuing_host_sends_at_once_and_ten_seconds_behind_does_not(
+    push_app, people, push_service
+):
+    """Claims compared due times with the worker's clock alone: 0.2 s behind, it left a fresh delivery to the
+    next dispatch, 15 s later."""
+    subscribe(push_app, push_service, people["worker-a1"])
+    queued_at = utcnow()
+    with push_app.app_context():
+        [row] = queue_web_push(db.session, people["worker-a1"], "n-1", REMINDER, now=queued_at)
+        db.session.commit()
+        assert deliver_ids(db.session, [row.id], queued_at - timedelta(seconds=10)) == []
+        untouched = db.session.get(Delivery, row.id, populate_existing=True)
+        assert (untouched.status, untouched.attempts, untouched.next_attempt_at) == ("pending", 0, queued_at)
+        assert push_service.received == []
+        [result] = deliver_ids(db.session, [row.id], queued_at - timedelta(seconds=1))
+    assert result.status == "sent" and len(push_service.received) == 1
 
 
 def test_a_payload_over_the_limit_is_refused_before_anything_is_logged(push_app, people, push_service):
