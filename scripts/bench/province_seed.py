@@ -74,25 +74,29 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
         )
         counts["entities"] += 1
 
-    for username, name, region in (
-        ("bureau", "山西省应急管理厅 执法员", PROVINCE),
-        (COUNTY_BUREAU, "交城县应急管理局 执法员", "141122"),
-    ):
-        bureau = User(
+    def person(username: str, name: str, role: str, **place: str) -> User:
+        """Add a signed-up person (an enterprise's, or a bureau's with its region) and their user entity."""
+        user = User(
             id=str(uuid.uuid4()),
             username=username,
             display_name=name,
-            role="bureau",
-            enterprise_id=None,
-            region_code=region,
+            role=role,
             employment_type="own",
             password_hash=password,
             active=True,
             created_at=now,
             history=[],
+            **place,
         )
-        rows["users"].append(_columns(bureau))
-        entity(Change("user", bureau.id, bureau.scope, bureau.to_data()))
+        rows["users"].append(_columns(user))
+        entity(Change("user", user.id, user.scope, user.to_data()))
+        return user
+
+    for username, name, region in (
+        ("bureau", "山西省应急管理厅 执法员", PROVINCE),
+        (COUNTY_BUREAU, "交城县应急管理局 执法员", "141122"),
+    ):
+        person(username, name, "bureau", region_code=region)
     for e in range(enterprises):
         enterprise = Enterprise(
             id=str(uuid.uuid4()),
@@ -110,20 +114,7 @@ def seed_province(enterprises: int, people: int) -> dict[str, int]:
         entity(Change("enterprise", enterprise.id, enterprise.scope, enterprise.to_data()))
         for p in range(people):
             role = "principal" if p == 0 else "officer" if p == 1 else "worker"
-            user = User(
-                id=str(uuid.uuid4()),
-                username=f"e{e:05d}-{p:03d}",
-                display_name=f"职工{e:05d}-{p:03d}",
-                role=role,
-                enterprise_id=enterprise.id,
-                employment_type="own",
-                password_hash=password,
-                active=True,
-                created_at=now,
-                history=[],
-            )
-            rows["users"].append(_columns(user))
-            entity(Change("user", user.id, user.scope, user.to_data()))
+            user = person(f"e{e:05d}-{p:03d}", f"职工{e:05d}-{p:03d}", role, enterprise_id=enterprise.id)
             entity(badge_change(user.id))
         counts["enterprises"] += 1
         counts["users"] += people
