@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -105,6 +106,18 @@ def on_database(database: str, tmp_path: Path, check) -> None:
         check(f"{url}{separator}options={quote('-csearch_path=' + schema)}", connect_args)
 
 
+@contextmanager
+def at_revision(url: str, tmp_path: Path, revision: str, connect_args: dict | None = None):
+    """Yield an engine on the database migrated up to `revision` (to seed old rows); dispose of it after."""
+    down = flask(url, tmp_path, "db", "upgrade", revision)
+    assert down.returncode == 0, down.stderr
+    engine = create_engine(url, connect_args=connect_args or {})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, database):
     """Records stored before 0016 get their moment column, or the last drill would be forgotten."""
@@ -112,10 +125,7 @@ def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, databa
     hazard = {"id": "h1", "severity": "major", "status": "reported", "captured_at": "2026-11-01T02:00:00Z"}
 
     def check(url: str, connect_args: dict | None = None) -> None:
-        down = flask(url, tmp_path, "db", "upgrade", "0015")
-        assert down.returncode == 0, down.stderr
-        engine = create_engine(url, connect_args=connect_args or {})
-        try:
+        with at_revision(url, tmp_path, "0015", connect_args) as engine:
             with engine.begin() as connection:
                 for entity, data in (("drill", drill), ("hazard", hazard)):
                     connection.execute(
@@ -135,8 +145,6 @@ def test_0016_copies_each_stored_records_moment_into_its_column(tmp_path, databa
             with engine.connect() as connection:
                 found = dict(connection.exec_driver_sql("SELECT id, moment FROM sync_entities").all())
             assert found == {"d1": drill["ended_at"], "h1": None}
-        finally:
-            engine.dispose()
 
     on_database(database, tmp_path, check)
 
@@ -148,10 +156,7 @@ def test_0017_keeps_the_marks_pending_when_it_reshapes_them(tmp_path, database):
     at = marked.isoformat()
 
     def check(url: str, connect_args: dict | None = None) -> None:
-        down = flask(url, tmp_path, "db", "upgrade", "0016")
-        assert down.returncode == 0, down.stderr
-        engine = create_engine(url, connect_args=connect_args or {})
-        try:
+        with at_revision(url, tmp_path, "0016", connect_args) as engine:
             with engine.begin() as connection:
                 connection.exec_driver_sql(
                     "INSERT INTO derived_marks (enterprise_id, module, generation, marked_at) "
@@ -166,8 +171,6 @@ def test_0017_keeps_the_marks_pending_when_it_reshapes_them(tmp_path, database):
                     )
                 ).all()
             assert [tuple(row) for row in found] == [("e1", "badge", marked), ("e1", "due", marked)]
-        finally:
-            engine.dispose()
 
     on_database(database, tmp_path, check)
 
@@ -184,10 +187,7 @@ def test_0018_places_each_enterprise_in_an_industry_and_republishes_it(tmp_path,
     registered = datetime(2026, 1, 1, tzinfo=UTC)
 
     def check(url: str, connect_args: dict | None = None) -> None:
-        down = flask(url, tmp_path, "db", "upgrade", "0017")
-        assert down.returncode == 0, down.stderr
-        engine = create_engine(url, connect_args=connect_args or {})
-        try:
+        with at_revision(url, tmp_path, "0017", connect_args) as engine:
             with engine.begin() as connection:
                 counter = tables.counter
                 connection.execute(counter.update().where(counter.c.id == 1).values(position=10))
@@ -241,8 +241,6 @@ def test_0018_places_each_enterprise_in_an_industry_and_republishes_it(tmp_path,
             assert [tuple(m) for m in marks] == [
                 (key, module) for key in ("e1", "e2", "e3") for module in ("checklist", "due")
             ]
-        finally:
-            engine.dispose()
 
     on_database(database, tmp_path, check)
 
@@ -261,10 +259,7 @@ def test_0019_places_everything_in_jiaocheng_and_moves_the_bureau_scopes(tmp_pat
     ]
 
     def check(url: str, connect_args: dict | None = None) -> None:
-        down = flask(url, tmp_path, "db", "upgrade", "0018")
-        assert down.returncode == 0, down.stderr
-        engine = create_engine(url, connect_args=connect_args or {})
-        try:
+        with at_revision(url, tmp_path, "0018", connect_args) as engine:
             with engine.begin() as connection:
                 counter = tables.counter
                 connection.execute(counter.update().where(counter.c.id == 1).values(position=10))
@@ -342,7 +337,5 @@ def test_0019_places_everything_in_jiaocheng_and_moves_the_bureau_scopes(tmp_pat
                 columns = {c["name"] for c in inspect(connection).get_columns("enterprises")}
             assert scopes == {"e1": "ent:e1", "n1": "bureau", "r1": "ent:e1", "b1": "bureau", "w1": "ent:e1"}
             assert "region_code" not in columns
-        finally:
-            engine.dispose()
 
     on_database(database, tmp_path, check)
